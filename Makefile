@@ -1,0 +1,56 @@
+# newsflow — every workflow is a make target; CI runs `make test` exactly as a user does.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+
+.DEFAULT_GOAL := help
+.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## create .venv with newsflow (editable) and pinned dependencies
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	touch $@
+
+lint: install ## ruff and mypy --strict on services/
+	$(BIN)/ruff check services tests
+	$(BIN)/ruff format --check services tests
+	$(BIN)/mypy
+
+format: install ## rewrite the code in the project's style
+	$(BIN)/ruff format services tests
+	$(BIN)/ruff check --fix services tests
+
+unit: install ## tests of pure logic, no server
+	$(PYTEST) tests/unit
+
+integration: install ## tests against the real Kafka and Elasticsearch (started if needed)
+	$(PYTEST) tests/integration
+
+e2e: install ## the whole pipeline against the real stack
+	$(PYTEST) tests/e2e
+
+test: lint ## lint, then every test in one run (the stack is started once and stopped after)
+	$(PYTEST) tests
+
+stack-up: install ## start the local Kafka and Elasticsearch
+	$(BIN)/newsflow stack up
+
+stack-down: install ## stop them
+	$(BIN)/newsflow stack down
+
+stack-status: install
+	$(BIN)/newsflow stack status
+
+demo: stack-up ## the main job on the local stack
+	$(BIN)/newsflow stack status
+
+clean: stack-down ## stop the stack and remove its data
+	rm -rf .stack

@@ -1,0 +1,1 @@
+"""newsflow: scraped news through Kafka into an entity-rich Elasticsearch index."""

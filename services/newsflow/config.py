@@ -1,0 +1,83 @@
+"""Settings: one frozen pydantic-settings object per service, read from the environment.
+
+Connection variables keep the names every Kafka/Elasticsearch user knows
+(`KAFKA_BOOTSTRAP_SERVERS`, `ELASTICSEARCH_URL`); newsflow's own knobs use the `NEWSFLOW_` prefix.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_cache() -> Path:
+    return Path(os.path.expanduser("~")) / ".cache" / "newsflow"
+
+
+class _Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", env_prefix="NEWSFLOW_", env_nested_delimiter="__"
+    )
+
+
+class Connections(_Settings):
+    """Where Kafka and Elasticsearch are; without the two variables, the local stack's ports."""
+
+    kafka_bootstrap_servers: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS")
+    )
+    elasticsearch_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ELASTICSEARCH_URL")
+    )
+    elasticsearch_username: str | None = Field(
+        default=None, validation_alias=AliasChoices("ELASTICSEARCH_USERNAME")
+    )
+    elasticsearch_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ELASTICSEARCH_PASSWORD")
+    )
+    kafka_port: int = 9092
+    elasticsearch_port: int = 9200
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def es_url(self) -> str:
+        return (self.elasticsearch_url or f"http://127.0.0.1:{self.elasticsearch_port}").rstrip("/")
+
+    @property
+    def uses_external_servers(self) -> bool:
+        return bool(self.kafka_bootstrap_servers or self.elasticsearch_url)
+
+
+class StackSettings(Connections):
+    """The local single-node Kafka and Elasticsearch that `newsflow stack` provisions."""
+
+    cache: Path = Field(
+        default_factory=_default_cache, validation_alias=AliasChoices("NEWSFLOW_CACHE")
+    )
+    stack_dir: Path = REPO_ROOT / ".stack"
+    versions_file: Path = REPO_ROOT / "deploy" / "versions.env"
+    kafka_controller_port: int = 9093
+    elasticsearch_transport_port: int = 9300
+    kafka_heap_mb: int = 512
+    elasticsearch_heap_mb: int = 512
+    start_timeout_s: float = 240.0
+    # Elasticsearch refuses to run as root; when root, the stack runs it as this user.
+    elasticsearch_user: str = "newsflow"
+    java_home: Path | None = None
+
+
+class Topics(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    raw: str = "articles.raw"
+    clean: str = "articles.clean"
+    enriched: str = "articles.enriched"
+    dlq: str = "articles.dlq"

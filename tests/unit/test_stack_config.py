@@ -1,0 +1,61 @@
+"""The stack's pure parts: pinned versions, generated server configuration, Java discovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsflow.config import REPO_ROOT, StackSettings
+from newsflow.errors import StackError
+from newsflow.stack import _ES_YML, _KAFKA_PROPERTIES, find_java, load_versions
+
+
+def test_versions_are_pinned_in_deploy() -> None:
+    versions = load_versions(REPO_ROOT / "deploy" / "versions.env")
+    assert versions.kafka.startswith("4.")
+    assert versions.elasticsearch.startswith("9.")
+    assert versions.log4j.startswith("2.")
+
+
+def test_missing_version_is_a_stack_error(tmp_path: Path) -> None:
+    broken = tmp_path / "versions.env"
+    broken.write_text("KAFKA_VERSION=4.1.1\n")
+    with pytest.raises(StackError, match="ELASTICSEARCH_VERSION"):
+        load_versions(broken)
+
+
+def test_servers_bind_to_loopback_only() -> None:
+    kafka = _KAFKA_PROPERTIES.format(port=1, controller_port=2, data="/d")
+    listeners = [line for line in kafka.splitlines() if "listeners=" in line]
+    assert listeners
+    assert all("0.0.0.0" not in line for line in listeners)
+    assert "auto.create.topics.enable=false" in kafka
+    assert "offsets.topic.replication.factor=1" in kafka
+    assert "network.host: 127.0.0.1" in _ES_YML
+
+
+def test_external_servers_are_used_instead_of_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "broker:29092")
+    monkeypatch.setenv("ELASTICSEARCH_URL", "http://es:9200/")
+    settings = StackSettings()
+    assert settings.uses_external_servers
+    assert settings.bootstrap_servers == "broker:29092"
+    assert settings.es_url == "http://es:9200"
+
+
+def test_ports_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    monkeypatch.delenv("ELASTICSEARCH_URL", raising=False)
+    monkeypatch.setenv("NEWSFLOW_KAFKA_PORT", "19092")
+    monkeypatch.setenv("NEWSFLOW_ELASTICSEARCH_PORT", "19200")
+    settings = StackSettings()
+    assert not settings.uses_external_servers
+    assert settings.bootstrap_servers == "127.0.0.1:19092"
+    assert settings.es_url == "http://127.0.0.1:19200"
+
+
+def test_no_suitable_jdk_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = StackSettings()
+    with pytest.raises(StackError, match="no JDK >= 999"):
+        find_java(settings, 999)
