@@ -49,8 +49,8 @@ stack-down: install ## stop them
 stack-status: install
 	$(BIN)/newsflow stack status
 
-demo: stack-up ## the main job on the local stack
-	$(BIN)/newsflow stack status
+demo: install ## stack up, pipeline up, the sample article collected and searched, pipeline down
+	$(BIN)/newsflow demo
 
 clean: stack-down ## stop the stack and remove its data
 	rm -rf .stack

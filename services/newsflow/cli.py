@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib
 import subprocess
 import sys
 import time
@@ -66,6 +68,67 @@ def _print_status(report: dict[str, dict[str, object]]) -> None:
     print(f"elasticsearch  {es['url']}  ({state(es)}; status {es['status']}; {es['version']})")
 
 
+def _setup_command(args: argparse.Namespace) -> int:
+    from newsflow.config import SetupSettings
+    from newsflow.setup import run_setup
+
+    changes = asyncio.run(run_setup(SetupSettings()))
+    for change in changes:
+        print(f"created {change}")
+    print("setup complete" + ("" if changes else ": nothing to change"))
+    return 0
+
+
+STAGES = ("cleaner", "enricher", "indexer")
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    if args.stage == "all":
+        from newsflow.supervisor import run_all
+
+        return run_all(STAGES)
+    module = importlib.import_module(f"newsflow.{args.stage}")
+    module.run()
+    return 0
+
+
+def _collect_command(args: argparse.Namespace) -> int:
+    from newsflow.collector import collect
+    from newsflow.config import CollectorSettings
+
+    settings = CollectorSettings()
+    report = asyncio.run(collect(args.inputs, settings, source=args.source))
+    for rejected in report.rejected:
+        console.print(Text(f"rejected {rejected.where}: {rejected.reason}", style="yellow"))
+    console.print(f"sent {report.sent} to {settings.topics.raw}, rejected {len(report.rejected)}")
+    return 1 if report.rejected else 0
+
+
+def _search_command(args: argparse.Namespace) -> int:
+    from newsflow.search import print_hits, search
+
+    hits, total = asyncio.run(
+        search(
+            args.query,
+            persons=args.person,
+            locations=args.location,
+            organizations=args.organization,
+            language=args.lang,
+            since=args.since,
+            size=args.size,
+            wait_s=args.wait,
+        )
+    )
+    print_hits(hits, total, as_json=args.json)
+    return 0 if hits else 1
+
+
+def _demo_command(args: argparse.Namespace) -> int:
+    from newsflow.demo import run_demo
+
+    return run_demo(args.query)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsflow", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +143,50 @@ def build_parser() -> argparse.ArgumentParser:
     logs.add_argument("-n", "--lines", type=int, default=50)
     logs.add_argument("-f", "--follow", action="store_true")
     stack.set_defaults(handler=_stack_command)
+
+    setup = commands.add_parser(
+        "setup", help="create topics, index templates and alias (idempotent)"
+    )
+    setup.set_defaults(handler=_setup_command)
+
+    run = commands.add_parser("run", help="run pipeline stages")
+    run.add_argument("stage", choices=["all", *STAGES])
+    run.set_defaults(handler=_run_command)
+
+    collect = commands.add_parser("collect", help="push articles into articles.raw")
+    collect.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="PATH|URL|-",
+        help="files, folders (recursively), http(s) URLs, or - for stdin: plain "
+        "text, HTML, JSON Lines or RSS/Atom",
+    )
+    collect.add_argument(
+        "--source", help="publisher name when the input does not say (default: URL host)"
+    )
+    collect.set_defaults(handler=_collect_command)
+
+    search = commands.add_parser("search", help="search the index")
+    search.add_argument("query", nargs="?", default=None)
+    search.add_argument("--person", action="append", default=[], metavar="P")
+    search.add_argument("--location", action="append", default=[], metavar="L")
+    search.add_argument("--organization", action="append", default=[], metavar="O")
+    search.add_argument("--lang", metavar="CODE")
+    search.add_argument("--since", metavar="DATE", help="published (or collected) on or after DATE")
+    search.add_argument("--size", type=int, default=10)
+    search.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="retry until something matches, at most this long",
+    )
+    search.add_argument("--json", action="store_true", help="one JSON document a line")
+    search.set_defaults(handler=_search_command)
+
+    demo = commands.add_parser("demo", help="stack, pipeline, the sample article, a search")
+    demo.add_argument("--query", default="Lavrov")
+    demo.set_defaults(handler=_demo_command)
     return parser
 
 

@@ -81,3 +81,63 @@ class Topics(BaseModel):
     clean: str = "articles.clean"
     enriched: str = "articles.enriched"
     dlq: str = "articles.dlq"
+
+
+class PipelineSettings(Connections):
+    """What every stage shares: servers, topics, limits."""
+
+    topics: Topics = Topics()
+    # Consumer groups are "<prefix>-<stage>": one group per stage, so each stage sees every message.
+    group_prefix: str = "newsflow"
+    # Larger raw messages are dead-lettered unread; dead letters carry at most this much payload.
+    max_message_bytes: int = 8 * 1024 * 1024
+    dead_letter_payload_bytes: int = 64 * 1024
+    batch_size: int = 64
+    batch_timeout_s: float = 0.5
+    retry_initial_s: float = 0.5
+    retry_max_s: float = 30.0
+    log_level: str = "info"
+    metrics_port: int | None = None
+
+    def group_id(self, stage: str) -> str:
+        return f"{self.group_prefix}-{stage}"
+
+
+class CollectorSettings(PipelineSettings):
+    pass
+
+
+class CleanerSettings(PipelineSettings):
+    min_words: int = 20
+
+
+class EnricherSettings(PipelineSettings):
+    # Language -> spaCy pipeline. English (or any language) is added by configuration, e.g.
+    # NEWSFLOW_SPACY_MODELS='{"fr": "fr_core_news_md", "en": "en_core_web_sm"}' once installed.
+    spacy_models: dict[str, str] = {"fr": "fr_core_news_md"}
+    # Languages the detector chooses among (those with a model are always included).
+    languages: list[str] = ["fr", "en", "de", "es", "it", "pt", "nl"]
+    min_language_confidence: float = 0.2
+    batch_size: int = 32
+
+
+class IndexerSettings(PipelineSettings):
+    index_alias: str = "articles"
+    index_version: int = 1
+    dead_letter_index: str = "articles-dlq"
+    index_dead_letters: bool = True
+    batch_size: int = 500
+    batch_timeout_s: float = 1.0
+
+    @property
+    def index_name(self) -> str:
+        return f"{self.index_alias}-v{self.index_version}"
+
+
+class SetupSettings(IndexerSettings):
+    partitions: int = 3
+    replication_factor: int = 1
+    retention_ms: int = 7 * 24 * 3600 * 1000
+    dlq_retention_ms: int = 30 * 24 * 3600 * 1000
+    # articles.raw takes pages up to this size (the stages dead-letter what is over their limit).
+    raw_max_message_bytes: int = 32 * 1024 * 1024

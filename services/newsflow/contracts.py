@@ -1,0 +1,78 @@
+"""The message contracts of `schemas/`, enforced at the serialization boundary.
+
+Every stage decodes what it reads and encodes what it writes through this module, so a message
+that breaks its contract is caught where it enters or leaves a stage, and always as a
+`ContractError` that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from pathlib import Path
+from typing import Any
+
+import orjson
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import best_match
+
+from newsflow.config import REPO_ROOT
+from newsflow.errors import ConfigError, ContractError
+
+SCHEMA_VERSION = 1
+SCHEMAS_DIR = REPO_ROOT / "schemas"
+
+
+class Contract(enum.StrEnum):
+    RAW = "raw"
+    CLEAN = "clean"
+    ENRICHED = "enriched"
+    DEAD_LETTER = "dead-letter"
+
+
+def schema_path(contract: Contract) -> Path:
+    return SCHEMAS_DIR / f"{contract.value}.schema.json"
+
+
+@functools.cache
+def validator(contract: Contract) -> Draft202012Validator:
+    path = schema_path(contract)
+    try:
+        schema = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise ConfigError(f"cannot load the {contract} schema {path}: {exc}") from exc
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def validate(contract: Contract, message: Any) -> None:
+    error = best_match(validator(contract).iter_errors(message))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise ContractError(f"{contract} schema violation at {where}: {error.message[:300]}")
+
+
+def decode(contract: Contract, data: bytes | None) -> dict[str, Any]:
+    """Bytes from Kafka to a validated dict, or a ContractError saying why not."""
+    if data is None:
+        raise ContractError("empty message (no value)")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContractError(
+            f"payload is not valid UTF-8 (byte 0x{data[exc.start]:02x} at position {exc.start})"
+        ) from exc
+    try:
+        message = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ContractError(f"payload is not valid JSON: {exc}") from exc
+    if not isinstance(message, dict):
+        raise ContractError(f"payload is JSON {type(message).__name__}, expected an object")
+    validate(contract, message)
+    return message
+
+
+def encode(contract: Contract, message: dict[str, Any]) -> bytes:
+    """A dict to the bytes of a valid message; an invalid one is a bug upstream, not sent."""
+    validate(contract, message)
+    return orjson.dumps(message)

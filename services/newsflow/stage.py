@@ -1,0 +1,170 @@
+"""What every stream stage shares: decode and validate, process a batch, validate and deliver the
+results and the dead letters, and only then let the input offsets be committed.
+
+A stage is a pure `StageCore` (batch of valid input messages -> one result or one error each)
+behind `StageRunner`, which owns consume-side decoding, dead-lettering and delivery with retry.
+The Kafka shells (faust agents for cleaner and enricher, aiokafka for the indexer) only move
+records in and out of the runner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import structlog
+
+from newsflow import metrics
+from newsflow.config import PipelineSettings
+from newsflow.contracts import Contract, decode, encode
+from newsflow.dead_letters import Incoming, dead_letter
+from newsflow.errors import BackendUnavailable, ContractError, NewsflowError
+
+log = structlog.get_logger()
+
+Result = dict[str, Any] | BaseException
+# (topic, key, value) -> a future that completes when the broker has the record (acks=all).
+Send = Callable[[str, bytes | None, bytes], Awaitable[Awaitable[Any]]]
+
+
+class StageCore(Protocol):
+    name: str
+    input_contract: Contract
+    output_contract: Contract
+
+    def process(self, messages: Sequence[dict[str, Any]]) -> list[Result]:
+        """One result per message, in order: the output message, or the error it raised."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    topic: str
+    key: bytes | None
+    value: bytes
+
+
+class MessageTooLarge(ContractError):
+    """The record is over the stage's size limit; it is dead-lettered unread."""
+
+
+class StageRunner:
+    def __init__(
+        self, core: StageCore, settings: PipelineSettings, output_topic: str, send: Send
+    ) -> None:
+        self.core = core
+        self.settings = settings
+        self.output_topic = output_topic
+        self.send = send
+
+    def _dead_letter(
+        self, error: BaseException, record: Incoming, article_id: str | None = None
+    ) -> Outgoing:
+        metrics.DEAD_LETTERS.labels(self.core.name, type(error).__name__).inc()
+        log.warning(
+            "dead_letter",
+            stage=self.core.name,
+            error=type(error).__name__,
+            reason=str(error)[:300],
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
+        letter = dead_letter(
+            self.core.name, error, record, self.settings.dead_letter_payload_bytes, article_id
+        )
+        return Outgoing(self.settings.topics.dlq, record.key, encode(Contract.DEAD_LETTER, letter))
+
+    def plan(self, records: Sequence[Incoming]) -> list[Outgoing]:
+        """Everything the batch turns into: outputs and dead letters, in input order."""
+        valid: list[tuple[Incoming, dict[str, Any]]] = []
+        planned: dict[int, Outgoing] = {}
+        for index, record in enumerate(records):
+            size = len(record.value or b"")
+            if size > self.settings.max_message_bytes:
+                planned[index] = self._dead_letter(
+                    MessageTooLarge(
+                        f"message of {size} bytes is over the limit of "
+                        f"{self.settings.max_message_bytes}"
+                    ),
+                    record,
+                )
+                continue
+            try:
+                valid.append((record, decode(self.core.input_contract, record.value)))
+            except ContractError as exc:
+                planned[index] = self._dead_letter(exc, record)
+        results = self._process(valid)
+        positions = [i for i in range(len(records)) if i not in planned]
+        for index, (record, message), result in zip(positions, valid, results, strict=True):
+            planned[index] = self._output(record, message, result)
+        return [planned[i] for i in range(len(records))]
+
+    def _process(self, valid: list[tuple[Incoming, dict[str, Any]]]) -> list[Result]:
+        messages = [message for _, message in valid]
+        if not messages:
+            return []
+        try:
+            results = self.core.process(messages)
+        except Exception:
+            log.exception(
+                "batch_failed_retrying_one_by_one", stage=self.core.name, size=len(messages)
+            )
+            results = []
+            for message in messages:
+                try:
+                    results.extend(self.core.process([message]))
+                except Exception as exc:  # noqa: BLE001 - becomes a dead letter with its reason
+                    results.append(exc)
+        if len(results) != len(messages):
+            raise AssertionError(
+                f"{self.core.name} returned {len(results)} results for {len(messages)}"
+            )
+        return results
+
+    def _output(self, record: Incoming, message: dict[str, Any], result: Result) -> Outgoing:
+        article_id = message.get("id")
+        if isinstance(result, BaseException):
+            return self._dead_letter(result, record, article_id)
+        try:
+            value = encode(self.core.output_contract, result)
+        except ContractError as exc:
+            return self._dead_letter(exc, record, article_id)
+        metrics.PROCESSED.labels(self.core.name).inc()
+        return Outgoing(self.output_topic, str(result["id"]).encode(), value)
+
+    async def handle(self, records: Sequence[Incoming]) -> None:
+        """Process a batch and return only when Kafka has every resulting record."""
+        if not records:
+            return
+        with metrics.BATCH_SECONDS.labels(self.core.name).time():
+            outgoing = await asyncio.to_thread(self.plan, records)
+            await deliver(outgoing, self.send, self.settings, self.core.name)
+
+
+async def deliver(
+    outgoing: Sequence[Outgoing], send: Send, settings: PipelineSettings, stage: str
+) -> None:
+    """Send and wait for every broker acknowledgement, retrying with backoff until it works.
+
+    The caller commits input offsets only after this returns, so a broker outage pauses the
+    stage instead of losing or skipping messages.
+    """
+    delay = settings.retry_initial_s
+    while True:
+        try:
+            futures = [await send(o.topic, o.key, o.value) for o in outgoing]
+            await asyncio.gather(*futures)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any producer failure: wait and resend the batch
+            error = exc if isinstance(exc, NewsflowError) else BackendUnavailable(repr(exc))
+            metrics.RETRIES.labels(stage).inc()
+            log.warning(
+                "delivery_failed_retrying", stage=stage, error=str(error)[:300], retry_in_s=delay
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, settings.retry_max_s)

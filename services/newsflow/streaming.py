@@ -1,0 +1,77 @@
+"""The faust shell around a StageRunner: one app (= one consumer group) per stage."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import faust
+from faust.types import EventT, StreamT
+
+from newsflow import logs, metrics
+from newsflow.config import PipelineSettings
+from newsflow.dead_letters import Incoming
+from newsflow.stage import StageCore, StageRunner
+
+
+def build_app(core: StageCore, settings: PipelineSettings, source: str, sink: str) -> faust.App:
+    app = faust.App(
+        settings.group_id(core.name),
+        broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
+        value_serializer="raw",
+        key_serializer="raw",
+        # Topics are created by `newsflow setup` with their partitions and retention.
+        topic_allow_declare=False,
+        topic_disable_leader=True,
+        web_enabled=False,
+        store="memory://",
+        producer_acks=-1,
+        producer_max_request_size=max(settings.max_message_bytes, 1024 * 1024) * 2,
+        consumer_auto_offset_reset="earliest",
+        consumer_max_fetch_size=4 * 1024 * 1024,
+        stream_buffer_maxsize=max(settings.batch_size * 4, 256),
+        broker_commit_every=settings.batch_size,
+        broker_commit_interval=1.0,
+    )
+    source_topic = app.topic(
+        source, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+    )
+    topics = {
+        name: app.topic(
+            name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+        )
+        for name in (sink, settings.topics.dlq)
+    }
+
+    async def send(topic: str, key: bytes | None, value: bytes) -> Any:
+        # force=True: send now and hand back the delivery future, instead of faust's attachment
+        # buffer; StageRunner awaits every future before the batch's events are acked.
+        return await topics[topic].send(key=key, value=value, force=True)
+
+    runner = StageRunner(core, settings, sink, send)
+
+    @app.agent(source_topic, name=core.name)
+    async def stage(stream: StreamT[bytes]) -> None:
+        # take_events acks a batch's events only when the loop comes back for the next batch,
+        # i.e. after `handle` returned, i.e. after Kafka acknowledged every output. `handle`
+        # does not raise on bad messages (they become dead letters): an exception here would
+        # make faust ack and skip the buffered events.
+        batches = cast("faust.Stream[bytes]", stream).take_events(
+            settings.batch_size, within=settings.batch_timeout_s
+        )
+        async for events in batches:
+            await runner.handle([_incoming(event) for event in events])
+
+    return app
+
+
+def _incoming(event: EventT[bytes]) -> Incoming:
+    message = event.message
+    return Incoming(message.key, message.value, message.topic, message.partition, message.offset)
+
+
+def run_faust_stage(core: StageCore, settings: PipelineSettings, source: str, sink: str) -> None:
+    logs.configure(settings.log_level)
+    metrics.serve(settings.metrics_port)
+    app = build_app(core, settings, source, sink)
+    worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
+    worker.execute_from_commandline()
