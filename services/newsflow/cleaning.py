@@ -246,9 +246,9 @@ def _from_html(document: str, url: str | None) -> tuple[list[str], str | None, s
     )
     if extracted is None:
         return [], None, None
-    fields = extracted if isinstance(extracted, dict) else vars(extracted)
-    text = normalize_unicode(fields.get("text") or "")
-    return [line for line in text.split("\n") if line], fields.get("title"), fields.get("date")
+    text = normalize_unicode(getattr(extracted, "text", None) or "")
+    title, date = getattr(extracted, "title", None), getattr(extracted, "date", None)
+    return [line for line in text.split("\n") if line], title, date
 
 
 def _main_block(verdicts: list[bool], lines: list[str]) -> tuple[int, int] | None:
@@ -287,8 +287,8 @@ def _from_text(text: str, title_hint: str | None) -> tuple[list[str], str | None
         return [], title_hint
     verdicts = _content_lines(lines)
     block = _main_block(verdicts, lines)
-    if block is None:
-        return [], title_hint
+    if block is None:  # nothing reads like an article: keep the sentences, let length decide
+        return [line for line in lines if _words(line) >= 3], title_hint
     first, last = block
     title = title_hint
     if title is None:

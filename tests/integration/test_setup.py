@@ -1,0 +1,76 @@
+"""`newsflow setup` against the real servers: topics, templates, alias; a second run changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from elasticsearch import AsyncElasticsearch
+
+from newsflow.config import SetupSettings, Topics
+from newsflow.setup import run_setup
+from newsflow.stack import LocalStack
+
+pytestmark = pytest.mark.integration
+
+
+def settings_for(stack: LocalStack, unique: str, partitions: int = 3) -> SetupSettings:
+    return SetupSettings(
+        kafka_bootstrap_servers=stack.bootstrap_servers,
+        elasticsearch_url=stack.elasticsearch_url,
+        topics=Topics(
+            raw=f"test.{unique}.raw",
+            clean=f"test.{unique}.clean",
+            enriched=f"test.{unique}.enriched",
+            dlq=f"test.{unique}.dlq",
+        ),
+        index_alias=f"test-{unique}-articles",
+        dead_letter_index=f"test-{unique}-dlq",
+        partitions=partitions,
+    )
+
+
+async def test_setup_creates_everything_once(stack: LocalStack, unique: str) -> None:
+    settings = settings_for(stack, unique)
+    first = await run_setup(settings)
+    assert any(c.startswith(f"topic test.{unique}.raw") for c in first)
+    assert f"index {settings.index_name} with alias {settings.index_alias}" in first
+    assert await run_setup(settings) == []
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([settings.topics.raw, settings.topics.dlq])
+        assert {d["topic"]: len(d["partitions"]) for d in described} == {
+            settings.topics.raw: 3,
+            settings.topics.dlq: 3,
+        }
+        [config] = await admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, settings.topics.raw)]
+        )
+        values = {c[0]: c[1] for c in config.resources[0][4]}
+        assert values["max.message.bytes"] == str(settings.raw_max_message_bytes)
+        assert values["retention.ms"] == str(settings.retention_ms)
+    finally:
+        await admin.close()
+
+    es = AsyncElasticsearch(stack.elasticsearch_url)
+    try:
+        aliases = await es.indices.get_alias(name=settings.index_alias)
+        assert list(aliases) == [settings.index_name]
+        mapping = await es.indices.get_mapping(index=settings.index_alias)
+        body = mapping[settings.index_name]["mappings"]["properties"]["body"]
+        # The local cluster has no analysis-common: the standard fallback, no language sub-fields.
+        assert body["analyzer"] == "standard"
+        assert "fr" not in body.get("fields", {})
+        assert (
+            mapping[settings.index_name]["mappings"]["properties"]["persons"]["type"] == "keyword"
+        )
+    finally:
+        await es.close()
+
+
+async def test_more_partitions_in_config_grow_the_topics(stack: LocalStack, unique: str) -> None:
+    await run_setup(settings_for(stack, unique, partitions=1))
+    changes = await run_setup(settings_for(stack, unique, partitions=2))
+    assert f"topic test.{unique}.raw grown to 2 partitions" in changes

@@ -1,0 +1,124 @@
+"""The cleaner's pure core on the real scraped sample and on small made-up cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsflow.cleaning import clean, normalize_unicode
+from newsflow.errors import RejectedArticle
+
+SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_article.txt"
+FIRST_PARAGRAPH = (
+    "L'armée syrienne a interrompu ses opérations de combat à Alep pour permettre l'évacuation "
+    "des civils, a annoncé jeudi à Hambourg le ministre russe des Affaires étrangères Sergueï Lavrov."
+)
+LONG = " ".join(["Le conseil municipal a voté le budget de la ville pour l'année prochaine."] * 3)
+
+
+@pytest.fixture(scope="module")
+def sample() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+def test_sample_title_lead_and_body(sample: str) -> None:
+    article = clean({"text": sample})
+    assert article.title == "Lavrov annonce un arrêt des frappes syriennes à Alep"
+    assert article.lead == FIRST_PARAGRAPH
+    assert article.body.startswith('"Je peux vous dire')
+    assert article.body.endswith("sur le régime syrien pour y parvenir.")
+
+
+def test_sample_navigation_duplicate_lead_and_teaser_are_gone(sample: str) -> None:
+    article = clean({"text": sample})
+    everything = "\n".join([article.title or "", article.lead or "", article.body])
+    assert "Rechercher" not in everything
+    assert "Dernières Infos" not in everything
+    assert everything.count(FIRST_PARAGRAPH) == 1
+    assert "..." not in everything.replace("(...)", "")
+    assert everything.count("Je peux vous dire") == 1
+
+
+def test_sample_word_count_hash_and_stable_id(sample: str) -> None:
+    first, second = clean({"text": sample}), clean({"text": sample + "\n\n"})
+    assert first.word_count == len(f"{first.lead}\n\n{first.body}".split())
+    assert len(first.content_hash) == 64
+    assert first.id == second.id
+    assert first.content_hash == second.content_hash
+
+
+def test_url_gives_the_id_and_the_source(sample: str) -> None:
+    a = clean({"text": sample, "url": "https://www.Example.com/a?utm_source=x"})
+    b = clean({"text": sample, "url": "https://www.example.com/a"})
+    assert a.id == b.id
+    assert a.source == "example.com"
+
+
+def test_given_id_title_and_metadata_are_kept(sample: str) -> None:
+    article = clean(
+        {
+            "id": "ab" * 16,
+            "text": sample,
+            "title": "Titre donné",
+            "source": "AFP",
+            "published_at": "2016-12-08T10:00:00+01:00",
+            "language": "fr",
+        }
+    )
+    assert (article.id, article.title, article.source) == ("ab" * 16, "Titre donné", "AFP")
+    assert article.published_at == "2016-12-08T09:00:00Z"
+    assert article.language_hint == "fr"
+
+
+def test_unicode_quotes_and_spaces_are_normalised() -> None:
+    text = "L\u2019armée\u00a0a dit\u202f: \u201cstop\u201d\u200b  ici\u00ad."
+    assert normalize_unicode(text) == 'L\'armée a dit : "stop" ici.'
+    assert normalize_unicode("e\u0301t\u00e9") == "été"  # NFC
+
+
+def test_repeated_paragraphs_are_removed_wherever_they_are() -> None:
+    text = f"Un titre pour cet article\n\n{LONG}\n\nAutre paragraphe sur un autre sujet, bien plus long que le titre lui-même.\n\n{LONG}"
+    article = clean({"text": text}, min_words=5)
+    assert f"{article.lead}\n{article.body}".count(LONG) == 1
+
+
+def test_truncated_teaser_of_an_earlier_paragraph_is_removed() -> None:
+    teaser = LONG[:60].rsplit(" ", 1)[0] + "..."
+    text = f"Un titre pour cet article\n\n{LONG}\n\nLa séance a été levée à minuit après un long débat entre les élus.\n\n{teaser}"
+    article = clean({"text": text}, min_words=5)
+    assert not article.body.endswith("...")
+    assert teaser not in article.body
+
+
+def test_an_ellipsis_that_repeats_nothing_stays() -> None:
+    text = f"Un titre pour cet article\n\n{LONG}\n\nEt la suite de l'histoire reste à écrire pour les habitants de la ville..."
+    article = clean({"text": text}, min_words=5)
+    assert article.body.endswith("la ville...")
+
+
+def test_empty_and_too_short_texts_are_rejected() -> None:
+    with pytest.raises(RejectedArticle, match="no article text"):
+        clean({"text": ""})
+    with pytest.raises(RejectedArticle, match="no article text"):
+        clean({"text": "Rechercher\nMenu\nAccueil"})
+    with pytest.raises(RejectedArticle, match="too short"):
+        clean(
+            {"text": "Une phrase assez courte mais complète, qui ne fait pas un article."},
+            min_words=20,
+        )
+
+
+def test_html_goes_through_the_extractor() -> None:
+    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
+    page = (
+        "<html><head><title>Budget voté | Ville</title></head><body>"
+        "<nav><a href='/'>Accueil</a> <a href='/s'>Rechercher</a></nav>"
+        f"<article><h1>Budget voté</h1>{paragraphs}</article>"
+        "<footer>Mentions légales - Tous droits réservés</footer></body></html>"
+    )
+    article = clean({"html": page, "url": "https://ville.example.fr/budget"})
+    assert article.title == "Budget voté"
+    assert "Rechercher" not in article.body
+    assert "Mentions légales" not in article.body
+    assert "Paragraphe 3." in article.body
