@@ -52,5 +52,11 @@ stack-status: install
 demo: install ## stack up, pipeline up, the sample article collected and searched, pipeline down
 	$(BIN)/newsflow demo
 
+eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
+	$(BIN)/python -m newsflow.evaluation --data $(or $(EVAL_DATA),../shared/eval)
+
+bench: install ## throughput of `newsflow run all` for 1,000 articles on the local stack
+	$(BIN)/python -m newsflow.bench --articles $(or $(ARTICLES),1000)
+
 clean: stack-down ## stop the stack and remove its data
 	rm -rf .stack

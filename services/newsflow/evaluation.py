@@ -176,3 +176,60 @@ def evaluate_ner(
         "spacy": ner_scores(sentences, raw_spans),
         "newsflow": ner_scores(sentences, normalised),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print every measurement; `make eval` runs this on ../shared/eval."""
+    import argparse
+
+    from rich.console import Console
+    from rich.table import Table
+
+    parser = argparse.ArgumentParser(prog="python -m newsflow.evaluation")
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
+    parser.add_argument("--models", nargs="+", default=["fr_core_news_sm", "fr_core_news_md"])
+    args = parser.parse_args(argv)
+    console = Console()
+
+    table = Table(title="Cleaner: news-fr-raw snippets")
+    for column in ("input", "pages", "must-keep kept", "must-drop removed"):
+        table.add_column(column)
+    for kind in ("text", "html"):
+        score = snippet_scores(args.data / "news-fr-raw", kind)
+        table.add_row(
+            kind,
+            str(score.pages),
+            f"{score.kept}/{score.must_keep} = {score.keep_rate:.3f}",
+            f"{score.removed}/{score.must_drop} = {score.drop_rate:.3f}",
+        )
+    console.print(table)
+
+    bench = benchmark_f1(args.data / "article-extraction-benchmark")
+    console.print(
+        f"Cleaner: article-extraction-benchmark ({bench['pages']:.0f} pages): "
+        f"P {bench['precision']:.3f} R {bench['recall']:.3f} F1 {bench['f1']:.3f} "
+        "(published: trafilatura 0.958)"
+    )
+
+    table = Table(title="NER: ner-fr (Sequoia news), exact span and type, PER/LOC/ORG")
+    for column in ("model", "pipeline", "P", "R", "F1", "PER F1", "LOC F1", "ORG F1"):
+        table.add_column(column)
+    for model in args.models:
+        for name, scores in evaluate_ner(
+            args.data / "ner-fr" / "annodis_er.fr.jsonl", model
+        ).items():
+            overall = scores["ALL"]
+            table.add_row(
+                model,
+                name,
+                f"{overall.precision:.3f}",
+                f"{overall.recall:.3f}",
+                f"{overall.f1:.3f}",
+                *(f"{scores[t].f1:.3f}" for t in ("PER", "LOC", "ORG")),
+            )
+    console.print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -182,10 +182,24 @@ class Indexer:
 
     # ---- loop
 
+    async def _ensure_indices(self) -> None:
+        """Templates and alias first; an unreachable cluster is waited for, not fatal."""
+        delay = self.settings.retry_initial_s
+        while not self.stopping.is_set():
+            try:
+                changes = await ensure_indices(self.es, self.settings)
+            except (TransportError, EsApiError) as exc:
+                if isinstance(exc, EsApiError) and exc.status_code not in _RETRIABLE_STATUS:
+                    raise
+                await self._backoff(f"index setup failed: {exc!r}"[:300], delay)
+                delay = min(delay * 2, self.settings.retry_max_s)
+                continue
+            if changes:
+                log.info("elasticsearch_setup", changed=changes)
+            return
+
     async def run(self) -> None:
-        changes = await ensure_indices(self.es, self.settings)
-        if changes:
-            log.info("elasticsearch_setup", changed=changes)
+        await self._ensure_indices()
         while not self.stopping.is_set():
             batches = await self.consumer.getmany(
                 timeout_ms=int(self.settings.batch_timeout_s * 1000),
