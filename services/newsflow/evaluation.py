@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
     table = Table(title="NER: ner-fr (Sequoia news), exact span and type, PER/LOC/ORG")
     for column in ("model", "pipeline", "P", "R", "F1", "PER F1", "LOC F1", "ORG F1"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=True)
     for model in args.models:
         for name, scores in evaluate_ner(
             args.data / "ner-fr" / "annodis_er.fr.jsonl", model
