@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval bench clean
+.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval bench up down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,15 @@ eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
 
 bench: install ## throughput of `newsflow run all` for 1,000 articles on the local stack
 	$(BIN)/python -m newsflow.bench --articles $(or $(ARTICLES),1000)
+
+COMPOSE = docker compose --env-file deploy/versions.env --env-file deploy/.env -f deploy/docker-compose.yml
+
+up: ## deploy with Docker: Kafka, Elasticsearch, Kibana, setup and the pipeline (needs deploy/.env)
+	@test -f deploy/.env || { echo "deploy/.env missing: cp deploy/.env.example deploy/.env and edit it"; exit 1; }
+	$(COMPOSE) up -d --build
+
+down: ## stop the Docker deployment (volumes are kept; add -v by hand to drop the data)
+	$(COMPOSE) down
 
 clean: stack-down ## stop the stack and remove its data
 	rm -rf .stack

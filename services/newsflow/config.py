@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# Where schemas/ and deploy/ are: the checkout, or NEWSFLOW_HOME in an installed image.
+REPO_ROOT = Path(os.environ.get("NEWSFLOW_HOME") or Path(__file__).resolve().parents[2])
 
 
 def _default_cache() -> Path:
@@ -141,3 +142,13 @@ class SetupSettings(IndexerSettings):
     dlq_retention_ms: int = 30 * 24 * 3600 * 1000
     # articles.raw takes pages up to this size (the stages dead-letter what is over their limit).
     raw_max_message_bytes: int = 32 * 1024 * 1024
+    # Kibana (docker-compose): the saved objects are imported when KIBANA_URL is set, and the
+    # built-in kibana_system user gets its password when KIBANA_SYSTEM_PASSWORD is set.
+    kibana_url: str | None = Field(default=None, validation_alias=AliasChoices("KIBANA_URL"))
+    kibana_system_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("KIBANA_SYSTEM_PASSWORD")
+    )
+    kibana_saved_objects: Path = REPO_ROOT / "deploy" / "kibana" / "newsflow.ndjson"
+    # How long setup waits for Kafka, Elasticsearch and Kibana to answer (containers start
+    # together; setup is what waits).
+    wait_s: float = 300.0

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsflow.cleaning import NAVIGATION
+from newsflow.vocabulary import NAVIGATION
 
 PERSON, LOCATION, ORGANIZATION, MISC = "person", "location", "organization", "misc"
 CATEGORIES = (PERSON, LOCATION, ORGANIZATION, MISC)

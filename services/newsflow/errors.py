@@ -6,6 +6,7 @@ base decides between "pause and retry" and "dead-letter and move on" without gue
     NewsflowError
     ├── ConfigError            bad settings or missing files (not retriable)
     ├── StackError             the local Kafka/Elasticsearch could not be provisioned or started
+    ├── SetupError             `newsflow setup` could not bring a server to the wanted state
     ├── ContractError          a message does not decode or violates its JSON Schema
     ├── RejectedArticle        the article decodes but cannot become a useful document
     ├── BackendUnavailable     Kafka or Elasticsearch unreachable, overloaded or 5xx (retriable)
@@ -29,6 +30,10 @@ class ConfigError(NewsflowError):
 
 class StackError(NewsflowError):
     """The local stack could not be provisioned, started, checked or stopped."""
+
+
+class SetupError(NewsflowError):
+    """Topics, templates, users or Kibana objects could not be set up as configured."""
 
 
 class ContractError(NewsflowError):

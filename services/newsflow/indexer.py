@@ -47,6 +47,9 @@ class Pending:
 def article_document(message: dict[str, Any], indexed_at: str) -> dict[str, Any]:
     document = {k: v for k, v in message.items() if k != "schema_version"}
     document["indexed_at"] = indexed_at
+    # One date every article has, for time filters and charts: published, else collected,
+    # else indexed (a bare {"text": ...} pushed to Kafka has neither of the first two).
+    document["date"] = message.get("published_at") or message.get("collected_at") or indexed_at
     return document
 
 

@@ -4,12 +4,21 @@ the docker-compose `setup` container share. Idempotent: a second run changes not
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from elasticsearch import TransportError
 
 from newsflow.config import SetupSettings
-from newsflow.errors import BackendUnavailable
+from newsflow.errors import BackendUnavailable, SetupError
+from newsflow.kibana import import_saved_objects, set_kibana_system_password
 from newsflow.search_index import client, ensure_indices
+
+log = structlog.get_logger()
 
 
 def topic_specs(settings: SetupSettings) -> dict[str, dict[str, str]]:
@@ -69,10 +78,30 @@ async def ensure_topics(settings: SetupSettings) -> list[str]:
 
 
 async def run_setup(settings: SetupSettings) -> list[str]:
-    changes = await ensure_topics(settings)
+    """Everything, in order; servers that are still starting are waited for (settings.wait_s)."""
+    changes = await _when_reachable(lambda: ensure_topics(settings), settings.wait_s, "Kafka")
     es = client(settings)
     try:
-        changes += await ensure_indices(es, settings)
+        changes += await _when_reachable(
+            lambda: ensure_indices(es, settings), settings.wait_s, "Elasticsearch"
+        )
+        done = await set_kibana_system_password(es, settings)
+        changes += [done] if done else []
     finally:
         await es.close()
-    return changes
+    imported = await import_saved_objects(settings)
+    return changes + ([imported] if imported else [])
+
+
+async def _when_reachable(
+    step: Callable[[], Awaitable[list[str]]], wait_s: float, what: str
+) -> list[str]:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return await step()
+        except (BackendUnavailable, TransportError) as exc:
+            if time.monotonic() > deadline:
+                raise SetupError(f"{what} not reachable after {wait_s:.0f}s: {exc}") from exc
+            log.info("waiting_for", server=what, error=str(exc)[:200])
+            await asyncio.sleep(2)
