@@ -18,9 +18,7 @@ def stack() -> Iterator[LocalStack]:
     at the end only what this session started. Any failure here fails the tests: never a skip.
     """
     local = LocalStack()
-    already_running = local.external or (
-        local.kafka.pid() is not None and local.elasticsearch.pid() is not None
-    )
+    already_running = all(server.pid() is not None for server in local.managed_servers())
     local.up()
     yield local
     if not already_running:

@@ -15,9 +15,25 @@ from typing import Any, TypeVar
 
 from elasticsearch import AsyncElasticsearch
 
+from newsflow.config import Topics
 from newsflow.stack import LocalStack
 
 T = TypeVar("T")
+
+
+def isolated_names(unique: str) -> dict[str, Any]:
+    """Settings fields giving a test its own topics, consumer groups and indices."""
+    return {
+        "topics": Topics(
+            raw=f"test.{unique}.raw",
+            clean=f"test.{unique}.clean",
+            enriched=f"test.{unique}.enriched",
+            dlq=f"test.{unique}.dlq",
+        ),
+        "group_prefix": f"test-{unique}",
+        "index_alias": f"test-{unique}-articles",
+        "dead_letter_index": f"test-{unique}-dlq",
+    }
 
 
 def isolated_env(stack: LocalStack, unique: str) -> dict[str, str]:

@@ -24,11 +24,11 @@ def _stack_command(args: argparse.Namespace) -> int:
     stack = LocalStack()
     if args.action == "up":
         started = time.monotonic()
-        if stack.external:
+        for server in {stack.kafka, stack.elasticsearch} - set(stack.managed_servers()):
             console.print(
-                "KAFKA_BOOTSTRAP_SERVERS/ELASTICSEARCH_URL set: checking those servers, "
-                "starting nothing"
+                f"{server.name}: using the server the environment names, not starting one"
             )
+
         stack.up()
         console.print(f"stack healthy in {time.monotonic() - started:.1f}s")
         _print_status(stack.status())

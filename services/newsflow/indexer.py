@@ -22,12 +22,12 @@ from elasticsearch import AsyncElasticsearch, TransportError
 
 from newsflow import logs, metrics
 from newsflow.config import IndexerSettings
-from newsflow.contracts import Contract, decode, encode
+from newsflow.contracts import Contract, decode
 from newsflow.dead_letters import Incoming, dead_letter
 from newsflow.errors import ContractError, DocumentRejected
 from newsflow.ids import utc_now
 from newsflow.search_index import client, ensure_indices
-from newsflow.stage import Outgoing, deliver
+from newsflow.stage import Outgoing, dead_letter_outgoing, deliver
 
 log = structlog.get_logger()
 STAGE = "indexer"
@@ -106,20 +106,7 @@ class Indexer:
     def _letter(
         self, error: BaseException, record: Incoming, article_id: str | None = None
     ) -> Outgoing:
-        metrics.DEAD_LETTERS.labels(STAGE, type(error).__name__).inc()
-        log.warning(
-            "dead_letter",
-            stage=STAGE,
-            error=type(error).__name__,
-            reason=str(error)[:300],
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-        )
-        letter = dead_letter(
-            STAGE, error, record, self.settings.dead_letter_payload_bytes, article_id
-        )
-        return Outgoing(self.settings.topics.dlq, record.key, encode(Contract.DEAD_LETTER, letter))
+        return dead_letter_outgoing(STAGE, error, record, self.settings, article_id)
 
     # ---- writing
 

@@ -247,7 +247,17 @@ class LocalStack:
 
     @property
     def external(self) -> bool:
-        return self.settings.uses_external_servers
+        """True when both servers are named by the environment: nothing to start."""
+        return not self.managed_servers()
+
+    def managed_servers(self) -> list[Server]:
+        """The servers this stack runs: those the environment does not point elsewhere."""
+        servers = []
+        if not self.settings.kafka_bootstrap_servers:
+            servers.append(self.kafka)
+        if not self.settings.elasticsearch_url:
+            servers.append(self.elasticsearch)
+        return servers
 
     # ---- provisioning
 
@@ -319,12 +329,6 @@ class LocalStack:
         shutil.rmtree(staging, ignore_errors=True)
         (home / ".complete").touch()
         return home
-
-    def provision(self) -> None:
-        """Download and unpack whatever is missing, without starting anything."""
-        self.logs.mkdir(parents=True, exist_ok=True)
-        self.kafka_libs()
-        self.elasticsearch_home()
 
     # ---- Kafka
 
@@ -525,9 +529,7 @@ class LocalStack:
         )
 
     def _check_alive(self) -> None:
-        if self.external:
-            return
-        for server in (self.kafka, self.elasticsearch):
+        for server in self.managed_servers():
             if server.pid() is None:
                 raise StackError(
                     f"{server.name} exited during start-up\n"
@@ -538,9 +540,11 @@ class LocalStack:
 
     def up(self) -> None:
         """Idempotent: provision, start what is not running, wait for real health."""
-        if not self.external:
-            self.provision()
+        managed = self.managed_servers()
+        self.logs.mkdir(parents=True, exist_ok=True)
+        if self.kafka in managed:
             self._start_kafka()
+        if self.elasticsearch in managed:
             self._start_elasticsearch()
         self.wait_healthy(self.settings.start_timeout_s)
 
@@ -566,8 +570,9 @@ class LocalStack:
                 "version": self.versions.elasticsearch,
             },
         }
+        managed = self.managed_servers()
         for name, server in (("kafka", self.kafka), ("elasticsearch", self.elasticsearch)):
-            if self.external:
+            if server not in managed:
                 report[name]["managed"] = False
                 continue
             pid = server.pid()

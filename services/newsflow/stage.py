@@ -50,6 +50,28 @@ class MessageTooLarge(ContractError):
     """The record is over the stage's size limit; it is dead-lettered unread."""
 
 
+def dead_letter_outgoing(
+    stage: str,
+    error: BaseException,
+    record: Incoming,
+    settings: PipelineSettings,
+    article_id: str | None = None,
+) -> Outgoing:
+    """Count, log and encode a dead letter for the DLQ topic; the caller delivers it."""
+    metrics.DEAD_LETTERS.labels(stage, type(error).__name__).inc()
+    log.warning(
+        "dead_letter",
+        stage=stage,
+        error=type(error).__name__,
+        reason=str(error)[:300],
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+    )
+    letter = dead_letter(stage, error, record, settings.dead_letter_payload_bytes, article_id)
+    return Outgoing(settings.topics.dlq, record.key, encode(Contract.DEAD_LETTER, letter))
+
+
 class StageRunner:
     def __init__(
         self, core: StageCore, settings: PipelineSettings, output_topic: str, send: Send
@@ -62,20 +84,7 @@ class StageRunner:
     def _dead_letter(
         self, error: BaseException, record: Incoming, article_id: str | None = None
     ) -> Outgoing:
-        metrics.DEAD_LETTERS.labels(self.core.name, type(error).__name__).inc()
-        log.warning(
-            "dead_letter",
-            stage=self.core.name,
-            error=type(error).__name__,
-            reason=str(error)[:300],
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-        )
-        letter = dead_letter(
-            self.core.name, error, record, self.settings.dead_letter_payload_bytes, article_id
-        )
-        return Outgoing(self.settings.topics.dlq, record.key, encode(Contract.DEAD_LETTER, letter))
+        return dead_letter_outgoing(self.core.name, error, record, self.settings, article_id)
 
     def plan(self, records: Sequence[Incoming]) -> list[Outgoing]:
         """Everything the batch turns into: outputs and dead letters, in input order."""

@@ -16,10 +16,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from elasticsearch import AsyncElasticsearch
 
-from newsflow.config import IndexerSettings, SetupSettings, Topics
+from newsflow.config import IndexerSettings, SetupSettings
 from newsflow.indexer import run_indexer
 from newsflow.setup import ensure_topics
 from newsflow.stack import LocalStack
+from tests.pipeline import isolated_names
 
 pytestmark = pytest.mark.integration
 
@@ -116,15 +117,7 @@ def make_settings(stack: LocalStack, unique: str, es_port: int) -> IndexerSettin
     return IndexerSettings(
         kafka_bootstrap_servers=stack.bootstrap_servers,
         elasticsearch_url=f"http://127.0.0.1:{es_port}",
-        topics=Topics(
-            raw=f"test.{unique}.raw",
-            clean=f"test.{unique}.clean",
-            enriched=f"test.{unique}.enriched",
-            dlq=f"test.{unique}.dlq",
-        ),
-        group_prefix=f"test-{unique}",
-        index_alias=f"test-{unique}-articles",
-        dead_letter_index=f"test-{unique}-dlq",
+        **isolated_names(unique),
         retry_initial_s=0.2,
         retry_max_s=1.0,
         batch_timeout_s=0.2,

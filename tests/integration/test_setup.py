@@ -7,9 +7,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from elasticsearch import AsyncElasticsearch
 
-from newsflow.config import SetupSettings, Topics
+from newsflow.config import SetupSettings
 from newsflow.setup import run_setup
 from newsflow.stack import LocalStack
+from tests.pipeline import isolated_names
 
 pytestmark = pytest.mark.integration
 
@@ -18,14 +19,7 @@ def settings_for(stack: LocalStack, unique: str, partitions: int = 3) -> SetupSe
     return SetupSettings(
         kafka_bootstrap_servers=stack.bootstrap_servers,
         elasticsearch_url=stack.elasticsearch_url,
-        topics=Topics(
-            raw=f"test.{unique}.raw",
-            clean=f"test.{unique}.clean",
-            enriched=f"test.{unique}.enriched",
-            dlq=f"test.{unique}.dlq",
-        ),
-        index_alias=f"test-{unique}-articles",
-        dead_letter_index=f"test-{unique}-dlq",
+        **isolated_names(unique),
         partitions=partitions,
     )
 

@@ -59,3 +59,17 @@ def test_no_suitable_jdk_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = StackSettings()
     with pytest.raises(StackError, match="no JDK >= 999"):
         find_java(settings, 999)
+
+
+def test_only_the_server_the_environment_does_not_name_is_managed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsflow.stack import LocalStack
+
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "broker:29092")
+    monkeypatch.delenv("ELASTICSEARCH_URL", raising=False)
+    stack = LocalStack()
+    assert [s.name for s in stack.managed_servers()] == ["elasticsearch"]
+    assert not stack.external
+    monkeypatch.setenv("ELASTICSEARCH_URL", "http://es:9200")
+    assert LocalStack().external
