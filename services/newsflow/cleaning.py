@@ -22,9 +22,10 @@ import trafilatura
 from newsflow.contracts import SCHEMA_VERSION
 from newsflow.errors import RejectedArticle
 from newsflow.ids import article_id, content_hash, to_utc_iso
-from newsflow.vocabulary import END_MARKERS, NAVIGATION
+from newsflow.vocabulary import END_MARKERS, INLINE_MARKERS, NAVIGATION
 
 _MAX_GAP = 3
+_MARKER_MAX_WORDS = 12
 
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\t\f\v"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u00ad\ufeff\u2060"), None)
@@ -85,9 +86,21 @@ def is_navigation(line: str) -> bool:
     return " ".join(stripped.casefold().split()) in NAVIGATION
 
 
+def _starts_with_any(line: str, phrases: frozenset[str]) -> bool:
+    """A short line that is, or starts with, one of the phrases ("À lire aussi : ...")."""
+    words = line.casefold().split()
+    if len(words) > _MARKER_MAX_WORDS:
+        return False
+    text = " ".join(words).rstrip(":›>»|.").strip()
+    return text in phrases or any(text.startswith((p + " ", p + ":")) for p in phrases)
+
+
 def is_end_marker(line: str) -> bool:
-    stripped = line.strip().rstrip(":›>»|.").strip()
-    return " ".join(stripped.casefold().split()) in END_MARKERS
+    return _starts_with_any(line, END_MARKERS)
+
+
+def is_inline_marker(line: str) -> bool:
+    return _starts_with_any(line, INLINE_MARKERS)
 
 
 def _words(text: str) -> int:
@@ -200,7 +213,7 @@ def _main_block(verdicts: list[bool], lines: list[str]) -> tuple[int, int] | Non
 
 def _from_text(text: str, title_hint: str | None) -> tuple[list[str], str | None]:
     lines = [line for line in normalize_unicode(text).split("\n") if line]
-    lines = [line for line in lines if not is_navigation(line)]
+    lines = [line for line in lines if not (is_navigation(line) or is_inline_marker(line))]
     if not lines:
         return [], title_hint
     verdicts = _content_lines(lines)

@@ -11,6 +11,8 @@ import structlog
 def configure(level: str = "info") -> None:
     numeric = logging.getLevelName(level.upper())
     logging.basicConfig(level=numeric, stream=sys.stderr, format="%(message)s")
+    # One line per HTTP request to Elasticsearch says nothing the stage's own events do not.
+    logging.getLogger("elastic_transport").setLevel(max(numeric, logging.WARNING))
     renderer: structlog.typing.Processor = (
         structlog.dev.ConsoleRenderer()
         if sys.stderr.isatty()

@@ -58,30 +58,44 @@ NAVIGATION = frozenset(
     }
 )
 
-# Lines after which a text dump no longer belongs to the article.
+# Lines after which a text dump no longer belongs to the article (comments, reader favourites).
 END_MARKERS = frozenset(
     {
-        "à lire aussi",
-        "lire aussi",
         "vous aimerez aussi",
         "articles les plus lus",
         "les plus lus",
-        "pour approfondir",
         "articles correspondants",
         "sur le même sujet",
+        "sur le même thème",
         "vos réactions",
         "commentaires",
         "réagir à cet article",
         "laisser un commentaire",
+        "votre adresse e-mail ne sera pas publiée",
         "en images",
         "à découvrir",
         "a découvrir",
-        "votre adresse e-mail ne sera pas publiée",
-        "read more",
+        "pour aller plus loin",
+        "pour approfondir",
         "related articles",
         "more on this story",
         "you may also like",
         "most read",
         "leave a comment",
+    }
+)
+
+# Lines that interrupt an article without ending it: dropped, the article goes on after them.
+INLINE_MARKERS = frozenset(
+    {
+        "à lire aussi",
+        "lire aussi",
+        "a lire aussi",
+        "read more",
+        "pour lire la suite",
+        "la suite est réservée",
+        "réservé aux abonnés",
+        "télécharger",
+        "en savoir plus",
     }
 )

@@ -122,3 +122,17 @@ def test_html_goes_through_the_extractor() -> None:
     assert "Rechercher" not in article.body
     assert "Mentions légales" not in article.body
     assert "Paragraphe 3." in article.body
+
+
+def test_inline_read_also_boxes_do_not_cut_the_article() -> None:
+    text = f"Un titre pour cet article\n\n{LONG}\n\nÀ lire aussi : le budget de l'an dernier\n\n{LONG.replace('budget', 'plan')}"
+    article = clean({"text": text}, min_words=5)
+    assert "À lire aussi" not in article.body
+    assert "le plan de la ville" in article.body
+
+
+def test_comments_end_the_article() -> None:
+    comment = "Je ne suis pas du tout d'accord avec cette décision du conseil municipal, elle coûte trop cher."
+    text = f"Un titre pour cet article\n\n{LONG}\n\nVos réactions (2)\n\n{comment}\n\n{comment} Vraiment."
+    article = clean({"text": text}, min_words=5)
+    assert "d'accord" not in f"{article.lead} {article.body}"
