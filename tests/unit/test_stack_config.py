@@ -73,3 +73,8 @@ def test_only_the_server_the_environment_does_not_name_is_managed(
     assert not stack.external
     monkeypatch.setenv("ELASTICSEARCH_URL", "http://es:9200")
     assert LocalStack().external
+
+
+def test_a_jdk_lacking_a_required_module_is_passed_over() -> None:
+    with pytest.raises(StackError, match="lacks no.such.module"):
+        find_java(StackSettings(), 17, ("no.such.module",))
