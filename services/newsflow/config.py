@@ -99,6 +99,8 @@ class PipelineSettings(Connections):
     retry_max_s: float = 30.0
     log_level: str = "info"
     metrics_port: int | None = None
+    # Loopback by default; a container sets 0.0.0.0 so Prometheus can scrape it on its network.
+    metrics_host: str = "127.0.0.1"
 
     def group_id(self, stage: str) -> str:
         return f"{self.group_prefix}-{stage}"

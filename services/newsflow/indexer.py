@@ -247,5 +247,5 @@ async def run_indexer(settings: IndexerSettings) -> None:
 def run() -> None:
     settings = IndexerSettings()
     logs.configure(settings.log_level)
-    metrics.serve(settings.metrics_port)
+    metrics.serve(settings.metrics_port, settings.metrics_host)
     asyncio.run(run_indexer(settings))

@@ -17,6 +17,6 @@ BATCH_SECONDS = Histogram(
 INDEXED = Counter("newsflow_documents_indexed", "Documents Elasticsearch acknowledged", ["index"])
 
 
-def serve(port: int | None) -> None:
+def serve(port: int | None, host: str = "127.0.0.1") -> None:
     if port:
-        start_http_server(port, addr="127.0.0.1")
+        start_http_server(port, addr=host)

@@ -71,7 +71,7 @@ def _incoming(event: EventT[bytes]) -> Incoming:
 
 def run_faust_stage(core: StageCore, settings: PipelineSettings, source: str, sink: str) -> None:
     logs.configure(settings.log_level)
-    metrics.serve(settings.metrics_port)
+    metrics.serve(settings.metrics_port, settings.metrics_host)
     app = build_app(core, settings, source, sink)
     worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
     worker.execute_from_commandline()

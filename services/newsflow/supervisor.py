@@ -7,6 +7,7 @@ working one.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -21,11 +22,21 @@ from newsflow import logs
 log = structlog.get_logger()
 
 
+def _stage_env(index: int) -> dict[str, str]:
+    """Each stage its own metrics port: NEWSFLOW_METRICS_PORT, +1, +2 in the order of STAGES."""
+    env = dict(os.environ)
+    if env.get("NEWSFLOW_METRICS_PORT"):
+        env["NEWSFLOW_METRICS_PORT"] = str(int(env["NEWSFLOW_METRICS_PORT"]) + index)
+    return env
+
+
 def run_all(stages: Sequence[str], stop_timeout_s: float = 30.0) -> int:
     logs.configure()
     children = {
-        stage: subprocess.Popen([sys.executable, "-m", "newsflow.cli", "run", stage])
-        for stage in stages
+        stage: subprocess.Popen(
+            [sys.executable, "-m", "newsflow.cli", "run", stage], env=_stage_env(index)
+        )
+        for index, stage in enumerate(stages)
     }
     log.info("pipeline_started", stages={s: p.pid for s, p in children.items()})
     stopping = False

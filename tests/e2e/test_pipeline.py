@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import time
+import urllib.request
 from pathlib import Path
 
 import orjson
@@ -28,7 +30,8 @@ async def test_sample_is_searchable_within_30_seconds_with_its_entities(
 ) -> None:
     alias = env["NEWSFLOW_INDEX_ALIAS"]
     log = tmp_path / "pipeline.log"
-    with running_pipeline(env, log):
+    metrics_port = _free_port_block(3)
+    with running_pipeline({**env, "NEWSFLOW_METRICS_PORT": str(metrics_port)}, log):
         published = newsflow("collect", str(SAMPLE), env=env)
         assert published.returncode == 0, published.stderr
         assert "sent 1" in published.stderr
@@ -40,6 +43,10 @@ async def test_sample_is_searchable_within_30_seconds_with_its_entities(
         [document] = await wait_for(indexed, 30, "the sample in Elasticsearch", log)
         latency = time.monotonic() - started
         found = newsflow("search", "Lavrov", "--person", "Sergueï Lavrov", "--json", env=env)
+        metrics = {
+            stage: _scrape(metrics_port + i)
+            for i, stage in enumerate(("cleaner", "enricher", "indexer"))
+        }
 
     assert latency < 30
     assert document["title"] == "Lavrov annonce un arrêt des frappes syriennes à Alep"
@@ -65,6 +72,32 @@ async def test_sample_is_searchable_within_30_seconds_with_its_entities(
     assert document["indexed_at"]
     assert found.returncode == 0, found.stderr
     assert orjson.loads(found.stdout.splitlines()[0])["id"] == document["id"]
+    assert 'newsflow_messages_processed_total{stage="cleaner"} 1.0' in metrics["cleaner"]
+    assert 'newsflow_messages_processed_total{stage="enricher"} 1.0' in metrics["enricher"]
+    assert f'newsflow_documents_indexed_total{{index="{alias}"}} 1.0' in metrics["indexer"]
+
+
+def _free_port_block(size: int) -> int:
+    """A base port with `size` consecutive free ports on loopback."""
+    for base in range(19100, 19900, 10):
+        sockets = []
+        try:
+            for port in range(base, base + size):
+                sock = socket.socket()
+                sock.bind(("127.0.0.1", port))
+                sockets.append(sock)
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise AssertionError("no free ports for metrics")
+
+
+def _scrape(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        return response.read().decode()
 
 
 async def test_replaying_raw_from_the_beginning_leaves_one_document_per_article(

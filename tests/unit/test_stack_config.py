@@ -76,5 +76,5 @@ def test_only_the_server_the_environment_does_not_name_is_managed(
 
 
 def test_a_jdk_lacking_a_required_module_is_passed_over() -> None:
-    with pytest.raises(StackError, match="lacks no.such.module"):
+    with pytest.raises(StackError, match=r"lacks no\.such\.module"):
         find_java(StackSettings(), 17, ("no.such.module",))
