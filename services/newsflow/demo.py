@@ -41,6 +41,10 @@ def run_demo(query: str, wait_s: float = 120.0) -> int:
         hits, total = asyncio.run(search(query, wait_s=wait_s))
         console.print(f"searchable after {time.monotonic() - started:.1f}s")
         print_hits(hits, total)
+        console.print(
+            '\nThe stack keeps running: try `newsflow search Alep --person "John Kerry"`; '
+            "`make stack-down` stops it."
+        )
         return 0 if hits else 1
     finally:
         console.rule("6. stopping the pipeline")
