@@ -47,7 +47,7 @@ async def search(
                         language=language,
                         since=since,
                     ),
-                    sort=["_score", {"published_at": {"order": "desc", "missing": "_last"}}],
+                    sort=["_score", {"date": {"order": "desc", "unmapped_type": "date"}}],
                 )
                 hits = [hit["_source"] for hit in response["hits"]["hits"]]
                 total = int(response["hits"]["total"]["value"])

@@ -172,22 +172,7 @@ def build_query(
     if language:
         filters.append({"term": {"language": language}})
     if since:
-        filters.append(
-            {
-                "bool": {
-                    "should": [
-                        {"range": {"published_at": {"gte": since}}},
-                        {
-                            "bool": {
-                                "must_not": {"exists": {"field": "published_at"}},
-                                "filter": {"range": {"collected_at": {"gte": since}}},
-                            }
-                        },
-                    ],
-                    "minimum_should_match": 1,
-                }
-            }
-        )
+        filters.append({"range": {"date": {"gte": since}}})
     if not must:
         must.append({"match_all": {}})
     return {"bool": {"must": must, "filter": filters}}

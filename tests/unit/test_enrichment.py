@@ -1,0 +1,61 @@
+"""The enricher's core with real spaCy pipelines: languages and models come from configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsflow.cleaning import clean
+from newsflow.config import EnricherSettings
+from newsflow.enricher import EnricherCore, analysed_text
+from newsflow.nlp import Enricher
+
+SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_article.txt"
+ENGLISH = (
+    "The European Commission presented on Wednesday in Brussels a plan to make the continent "
+    "carbon neutral by 2050, and the European Parliament will debate it in Strasbourg next month."
+)
+
+
+@pytest.fixture(scope="module")
+def sample_message() -> dict[str, object]:
+    return clean({"text": SAMPLE.read_text("utf-8")}).to_message("2026-01-01T00:00:00Z")
+
+
+def test_a_batch_gets_languages_and_entities_from_the_configured_model(
+    sample_message: dict[str, object],
+) -> None:
+    enricher = Enricher({"fr": "fr_core_news_sm"}, ["fr", "en", "de"])
+    french, english = enricher.enrich([analysed_text(sample_message), ENGLISH])
+    assert (french.language, french.ner_model) == ("fr", "fr_core_news_sm")
+    assert "Sergueï Lavrov" in french.entities.names("person")
+    # English has no model configured: detected, indexed, no entities.
+    assert (english.language, english.ner_model) == ("en", None)
+    assert english.entities.entities == []
+
+
+def test_language_hint_wins_when_its_model_is_configured() -> None:
+    enricher = Enricher({"fr": "fr_core_news_sm"}, ["fr", "en"])
+    [result] = enricher.enrich([ENGLISH], hints=["fr"])
+    assert result.language == "fr"
+
+
+def test_enricher_core_output_is_a_valid_enriched_message(
+    sample_message: dict[str, object],
+) -> None:
+    from newsflow.contracts import Contract, validate
+
+    core = EnricherCore(EnricherSettings(spacy_models={"fr": "fr_core_news_md"}))
+    [message] = core.process([sample_message])
+    assert isinstance(message, dict)
+    validate(Contract.ENRICHED, message)
+    assert message["persons"][:3] == ["Sergueï Lavrov", "John Kerry", "Josh Earnest"]
+    assert message["language"] == "fr"
+
+
+def test_a_model_that_is_not_installed_is_a_config_error() -> None:
+    from newsflow.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not installed"):
+        Enricher({"en": "en_core_web_sm_not_installed"}, ["en"])
