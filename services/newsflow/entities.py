@@ -67,30 +67,79 @@ HONORIFICS = frozenset(
     }
 )
 LEADING_ARTICLES = frozenset({"le", "la", "les", "l'", "the", "un", "une", "a", "an"})
-# Lower-case words a proper name may start with ("de Gaulle", "van Gogh", "al-Assad").
-NAME_PARTICLES = frozenset(
+# Job titles: a span that starts with one of these is a role, not an organisation or a place.
+ROLE_NOUNS = frozenset(
     {
-        "de",
-        "du",
-        "des",
-        "d'",
-        "van",
-        "von",
-        "der",
-        "den",
-        "da",
-        "di",
-        "del",
-        "della",
-        "dos",
-        "al",
-        "el",
-        "bin",
-        "ben",
-        "ibn",
-        "ter",
-        "zu",
-        "y",
+        "ministre",
+        "ministres",
+        "président",
+        "présidente",
+        "vice-président",
+        "vice-présidente",
+        "premier",
+        "première",
+        "porte-parole",
+        "secrétaire",
+        "sous-secrétaire",
+        "directeur",
+        "directrice",
+        "chef",
+        "cheffe",
+        "maire",
+        "adjoint",
+        "adjointe",
+        "député",
+        "députée",
+        "sénateur",
+        "sénatrice",
+        "ambassadeur",
+        "ambassadrice",
+        "général",
+        "commissaire",
+        "préfet",
+        "préfète",
+        "gouverneur",
+        "roi",
+        "reine",
+        "prince",
+        "princesse",
+        "pape",
+        "juge",
+        "procureur",
+        "procureure",
+        "avocat",
+        "avocate",
+        "conseiller",
+        "conseillère",
+        "patron",
+        "patronne",
+        "responsable",
+        "haut-commissaire",
+        "diplomate",
+        "chancelier",
+        "chancelière",
+        "émir",
+        "minister",
+        "president",
+        "vice-president",
+        "secretary",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "chief",
+        "mayor",
+        "senator",
+        "ambassador",
+        "governor",
+        "king",
+        "queen",
+        "prime",
+        "chancellor",
+        "head",
+        "chairman",
+        "chairwoman",
+        "ceo",
     }
 )
 _EDGE_PUNCT = "\"'«»“”‘’()[]{}<>,;:.!?-–—/\\|*•· "
@@ -144,11 +193,13 @@ def _trim(mention: Mention) -> Mention | None:
         text = stripped.rstrip(_EDGE_PUNCT)
         words = text.split(" ", 1)
         first = words[0].casefold().rstrip(".")
-        if len(words) == 2 and (first in HONORIFICS or words[0].casefold() in LEADING_ARTICLES):
+        # Only a lower-case article is grammar ("la Russie"); a capitalised one belongs to the
+        # name ("La Haye", "Le Mans", "The Guardian").
+        if len(words) == 2 and (first in HONORIFICS or words[0] in LEADING_ARTICLES):
             cut = len(words[0]) + 1
             text, start = text[cut:], start + cut
             continue
-        if text[:2].casefold() == "l'" and len(text) > 2 and text[2].isupper():
+        if text[:2] == "l'" and len(text) > 2 and text[2].isupper():
             text, start = text[2:], start + 2
             continue
         break
@@ -163,10 +214,15 @@ def is_junk(text: str) -> bool:
         return True
     if "\n" in text or text.casefold() in NAVIGATION:
         return True
-    first = _TOKEN_SPLIT.split(text, 1)[0]
-    if first[:1].islower() and first.casefold().rstrip("'") not in NAME_PARTICLES:
-        return not any(c.isupper() for c in first)  # "eBay", "iPhone" stay
-    return not any(c.isupper() for c in text)
+    words = _TOKEN_SPLIT.split(text)
+    first = words[0]
+    if not any(c.isupper() for c in text):
+        return True
+    if first[:1].islower() and not any(c.isupper() for c in first):  # "eBay", "iPhone" stay
+        # "rue de la Paix", "place Ferrer", "de Gaulle" are names; "ministre russe des Affaires
+        # étrangères", "porte-parole de la Maison Blanche" are job titles.
+        return first.casefold() in ROLE_NOUNS
+    return False
 
 
 def normalize_mentions(mentions: list[Mention]) -> ArticleEntities:

@@ -101,3 +101,10 @@ def test_english_ontonotes_labels_are_mapped() -> None:
     assert result.names("organization") == ["White House"]
     assert result.names("location") == ["Paris"]
     assert result.names("person") == ["Barack Obama"]
+
+
+def test_street_names_and_capitalised_articles_are_part_of_place_names() -> None:
+    result = normalize_mentions(
+        mentions(("rue de la Paix", "LOC"), ("La Haye", "LOC"), ("place Ferrer", "LOC"))
+    )
+    assert sorted(result.names("location")) == ["La Haye", "place Ferrer", "rue de la Paix"]
