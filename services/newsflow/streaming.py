@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, cast
 
 import faust
+import structlog
 from faust.types import EventT, StreamT
 
 from newsflow import logs, metrics
 from newsflow.config import PipelineSettings
 from newsflow.dead_letters import Incoming
 from newsflow.stage import StageCore, StageRunner
+
+log = structlog.get_logger()
+# sysexits' EX_SOFTWARE: an internal fault, not bad input.
+EXIT_STAGE_FAULT = 70
 
 
 def build_app(core: StageCore, settings: PipelineSettings, source: str, sink: str) -> faust.App:
@@ -53,13 +59,19 @@ def build_app(core: StageCore, settings: PipelineSettings, source: str, sink: st
     async def stage(stream: StreamT[bytes]) -> None:
         # take_events acks a batch's events only when the loop comes back for the next batch,
         # i.e. after `handle` returned, i.e. after Kafka acknowledged every output. `handle`
-        # does not raise on bad messages (they become dead letters): an exception here would
-        # make faust ack and skip the buffered events.
+        # does not raise on bad messages (they become dead letters). Anything else it raises is
+        # a fault of the stage itself; letting it out of the loop would make faust ack and
+        # skip the buffered events, so the process ends at once, before any commit, and its
+        # supervisor (`newsflow run all`, docker's restart policy) starts it again.
         batches = cast("faust.Stream[bytes]", stream).take_events(
             settings.batch_size, within=settings.batch_timeout_s
         )
         async for events in batches:
-            await runner.handle([_incoming(event) for event in events])
+            try:
+                await runner.handle([_incoming(event) for event in events])
+            except Exception:  # logged, then the process exits without acking
+                log.critical("stage_failed_exiting_unacked", stage=core.name, exc_info=True)
+                os._exit(EXIT_STAGE_FAULT)
 
     return app
 
