@@ -65,7 +65,7 @@ async def _publish(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes
         await producer.stop()
 
 
-async def bench(stack: LocalStack, articles: int, timeout_s: float) -> None:
+async def bench(stack: LocalStack, articles: int, timeout_s: float, enrichers: int = 1) -> None:
     console = Console()
     run = uuid.uuid4().hex[:8]
     env = {
@@ -88,11 +88,26 @@ async def bench(stack: LocalStack, articles: int, timeout_s: float) -> None:
     pipeline = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "newsflow.cli", "run", "all", stderr=asyncio.subprocess.DEVNULL
     )
+    # More enricher workers join the same consumer group and share the partitions.
+    extra = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "newsflow.cli",
+            "run",
+            "enricher",
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        for _ in range(enrichers - 1)
+    ]
     try:
         warm_started = time.monotonic()
         await _publish(stack.bootstrap_servers, settings.topics.raw, [_message(run, -1, text)])
         warm = await _wait_count(es, settings.index_alias, 1, timeout_s) - warm_started
-        console.print(f"pipeline up and warm (first article indexed) in {warm:.1f}s")
+        console.print(
+            f"pipeline up and warm (first article indexed) in {warm:.1f}s, "
+            f"{enrichers} enricher worker(s), {settings.partitions} partitions"
+        )
         messages = [_message(run, i, text) for i in range(articles)]
         started = time.monotonic()
         await _publish(stack.bootstrap_servers, settings.topics.raw, messages)
@@ -105,8 +120,10 @@ async def bench(stack: LocalStack, articles: int, timeout_s: float) -> None:
             f"({os.cpu_count()} CPUs)"
         )
     finally:
-        pipeline.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(pipeline.wait(), 60)
+        for process in (pipeline, *extra):
+            process.send_signal(signal.SIGTERM)
+        for process in (pipeline, *extra):
+            await asyncio.wait_for(process.wait(), 60)
         await es.indices.delete(index=f"{settings.index_alias}-v*", ignore_unavailable=True)
         await es.close()
 
@@ -115,10 +132,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m newsflow.bench")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--enrichers", type=int, default=1, help="enricher workers in the group")
     args = parser.parse_args()
     stack = LocalStack()
     stack.up()
-    asyncio.run(bench(stack, args.articles, args.timeout))
+    asyncio.run(bench(stack, args.articles, args.timeout, args.enrichers))
     return 0
 
 
