@@ -71,20 +71,22 @@ def load_versions(path: Path) -> Versions:
 # --------------------------------------------------------------------------- Java
 
 
-def java_major_version(java_home: Path) -> int | None:
+def _java(java_home: Path, *args: str) -> str:
+    """What `java ARGS` prints (stdout and stderr), or "" when it cannot run."""
     java = java_home / "bin" / "java"
     if not java.is_file():
-        return None
+        return ""
     try:
-        out = subprocess.run(
-            [str(java), "-XshowSettings:properties", "-version"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        ).stderr
+        done = subprocess.run(
+            [str(java), *args], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
-        return None
+        return ""
+    return done.stdout + done.stderr
+
+
+def java_major_version(java_home: Path) -> int | None:
+    out = _java(java_home, "-XshowSettings:properties", "-version")
     match = re.search(r"java\.specification\.version = (\d+)", out)
     return int(match.group(1)) if match else None
 
@@ -106,17 +108,8 @@ def _java_candidates(settings: StackSettings) -> Iterator[Path]:
 
 
 def java_modules(java_home: Path) -> set[str]:
-    try:
-        out = subprocess.run(
-            [str(java_home / "bin" / "java"), "--list-modules"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return set()
-    return {line.split("@", 1)[0] for line in out.splitlines() if line}
+    out = _java(java_home, "--list-modules")
+    return {line.split("@", 1)[0] for line in out.splitlines() if "@" in line}
 
 
 def find_java(settings: StackSettings, minimum: int, modules: tuple[str, ...] = ()) -> Path:
