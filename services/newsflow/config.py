@@ -7,6 +7,7 @@ Connection variables keep the names every Kafka/Elasticsearch user knows
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
@@ -101,6 +102,9 @@ class PipelineSettings(Connections):
     metrics_port: int | None = None
     # Loopback by default; a container sets 0.0.0.0 so Prometheus can scrape it on its network.
     metrics_host: str = "127.0.0.1"
+    # Scratch space of the stream processors (faust's data directory). They keep no state that
+    # must survive a restart: offsets live in Kafka, documents in Elasticsearch.
+    state_dir: Path = Path(tempfile.gettempdir()) / "newsflow"
 
     def group_id(self, stage: str) -> str:
         return f"{self.group_prefix}-{stage}"

@@ -20,6 +20,8 @@ EXIT_STAGE_FAULT = 70
 
 
 def build_app(core: StageCore, settings: PipelineSettings, source: str, sink: str) -> faust.App:
+    datadir = settings.state_dir / "faust" / settings.group_id(core.name)
+    datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.group_id(core.name),
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
@@ -29,6 +31,7 @@ def build_app(core: StageCore, settings: PipelineSettings, source: str, sink: st
         topic_allow_declare=False,
         topic_disable_leader=True,
         web_enabled=False,
+        datadir=str(datadir),
         store="memory://",
         producer_acks=-1,
         producer_max_request_size=max(settings.max_message_bytes, 1024 * 1024) * 2,

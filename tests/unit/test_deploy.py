@@ -286,3 +286,16 @@ def test_imported_data_views_follow_the_configured_index_names() -> None:
         if o["type"] == "index-pattern"
     }
     assert views == {ARTICLES_DATA_VIEW: "news", DEAD_LETTERS_DATA_VIEW: "news-dlq"}
+
+
+def test_env_example_kafka_cluster_id_is_a_base64_uuid() -> None:
+    import base64
+
+    example = dict(
+        line.split("=", 1)
+        for line in (DEPLOY / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    cluster_id = example["KAFKA_CLUSTER_ID"]
+    assert len(cluster_id) == 22
+    assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
