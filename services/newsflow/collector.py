@@ -30,7 +30,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
-_PROGRESS_FROM = 50
+# Wait for broker acknowledgements every this many articles, so memory stays bounded.
+_ACK_EVERY = 50
 
 
 @dataclass
@@ -270,7 +271,7 @@ async def collect(
                     await producer.send(settings.topics.raw, key=key.encode(), value=value)
                 )
                 progress.update(task, advance=1)
-                if len(futures) >= _PROGRESS_FROM:
+                if len(futures) >= _ACK_EVERY:
                     report.sent += len(await asyncio.gather(*futures))
                     futures.clear()
             report.sent += len(await asyncio.gather(*futures))

@@ -99,8 +99,6 @@ class Indexer:
             letter = decode(Contract.DEAD_LETTER, record.value)
         except ContractError as exc:  # index it anyway, as the indexer's own dead letter
             letter = dead_letter(STAGE, exc, record, self.settings.dead_letter_payload_bytes)
-        letter.pop("schema_version", None)
-        letter["schema_version"] = 1
         return Pending(self.settings.dead_letter_index, doc_id, letter, record)
 
     def _letter(

@@ -621,7 +621,7 @@ async def kafka_round_trip(bootstrap_servers: str) -> bool:
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         enable_auto_commit=False,
-        group_id=f"newsflow-health-{token.decode()}",
+        group_id=None,  # assigned, not subscribed: the check leaves no consumer group behind
     )
     await consumer.start()
     try:
