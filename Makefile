@@ -53,10 +53,10 @@ demo: install ## stack up, pipeline up, the sample article collected and searche
 	$(BIN)/newsflow demo
 
 eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
-	$(BIN)/python -m newsflow.evaluation --data $(or $(EVAL_DATA),../shared/eval)
+	$(BIN)/python -m newsflow_dev.evaluation --data $(or $(EVAL_DATA),../shared/eval)
 
 bench: install ## throughput of `newsflow run all` for 1,000 articles on the local stack
-	$(BIN)/python -m newsflow.bench --articles $(or $(ARTICLES),1000) --enrichers $(or $(ENRICHERS),1)
+	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),1000) --enrichers $(or $(ENRICHERS),1)
 
 COMPOSE = docker compose --env-file deploy/versions.env --env-file deploy/.env -f deploy/docker-compose.yml
 

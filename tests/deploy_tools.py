@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from newsflow.config import StackSettings
+from newsflow.settings import StackSettings
 
 COMPOSE_MODULE = "github.com/docker/compose/v2"
 COMPOSE_VERSION = "v2.40.3"

@@ -15,32 +15,16 @@ from typing import Any, TypeVar
 
 from elasticsearch import AsyncElasticsearch
 
-from newsflow.config import Topics
+from newsflow.settings import Connections, IndexNames, StreamSettings, Topics
 from newsflow.stack import LocalStack
 
 T = TypeVar("T")
 
 
-def isolated_names(unique: str) -> dict[str, Any]:
-    """Settings fields giving a test its own topics, consumer groups and indices."""
+def isolated_names(unique: str) -> dict[str, str]:
+    """A test's own topics, consumer groups and indices, as the environment variables that set
+    them; `stream_settings` and `index_names` build the same from these."""
     return {
-        "topics": Topics(
-            raw=f"test.{unique}.raw",
-            clean=f"test.{unique}.clean",
-            enriched=f"test.{unique}.enriched",
-            dlq=f"test.{unique}.dlq",
-        ),
-        "group_prefix": f"test-{unique}",
-        "index_alias": f"test-{unique}-articles",
-        "dead_letter_index": f"test-{unique}-dlq",
-    }
-
-
-def isolated_env(stack: LocalStack, unique: str) -> dict[str, str]:
-    """Environment giving a test its own topics, consumer groups and indices."""
-    return {
-        "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers,
-        "ELASTICSEARCH_URL": stack.elasticsearch_url,
         "NEWSFLOW_TOPICS__RAW": f"test.{unique}.raw",
         "NEWSFLOW_TOPICS__CLEAN": f"test.{unique}.clean",
         "NEWSFLOW_TOPICS__ENRICHED": f"test.{unique}.enriched",
@@ -48,8 +32,43 @@ def isolated_env(stack: LocalStack, unique: str) -> dict[str, str]:
         "NEWSFLOW_GROUP_PREFIX": f"test-{unique}",
         "NEWSFLOW_INDEX_ALIAS": f"test-{unique}-articles",
         "NEWSFLOW_DEAD_LETTER_INDEX": f"test-{unique}-dlq",
+    }
+
+
+def isolated_env(stack: LocalStack, unique: str) -> dict[str, str]:
+    """Environment giving a test (or the processes it starts) its own names and the stack."""
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers,
+        "ELASTICSEARCH_URL": stack.elasticsearch_url,
+        **isolated_names(unique),
         "NEWSFLOW_PARTITIONS": "2",
     }
+
+
+def stream_settings(unique: str, **overrides: Any) -> StreamSettings:
+    names = isolated_names(unique)
+    topics = Topics(
+        raw=names["NEWSFLOW_TOPICS__RAW"],
+        clean=names["NEWSFLOW_TOPICS__CLEAN"],
+        enriched=names["NEWSFLOW_TOPICS__ENRICHED"],
+        dlq=names["NEWSFLOW_TOPICS__DLQ"],
+    )
+    return StreamSettings(topics=topics, group_prefix=names["NEWSFLOW_GROUP_PREFIX"], **overrides)
+
+
+def index_names(unique: str) -> IndexNames:
+    names = isolated_names(unique)
+    return IndexNames(
+        index_alias=names["NEWSFLOW_INDEX_ALIAS"],
+        dead_letter_index=names["NEWSFLOW_DEAD_LETTER_INDEX"],
+    )
+
+
+def connections(stack: LocalStack, elasticsearch_url: str | None = None) -> Connections:
+    return Connections(
+        kafka_bootstrap_servers=stack.bootstrap_servers,
+        elasticsearch_url=elasticsearch_url or stack.elasticsearch_url,
+    )
 
 
 def newsflow(

@@ -8,12 +8,17 @@ import importlib
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
+import orjson
 from rich.console import Console
 from rich.text import Text
 
-from newsflow.errors import NewsflowError
+from newsflow.errors import ConfigError, NewsflowError
+
+if TYPE_CHECKING:
+    from newsflow.core.readers import Kind
 
 console = Console(stderr=True)
 
@@ -69,7 +74,7 @@ def _print_status(report: dict[str, dict[str, object]]) -> None:
 
 
 def _setup_command(args: argparse.Namespace) -> int:
-    from newsflow.config import SetupSettings
+    from newsflow.settings import SetupSettings
     from newsflow.setup import run_setup
 
     changes = asyncio.run(run_setup(SetupSettings()))
@@ -80,32 +85,71 @@ def _setup_command(args: argparse.Namespace) -> int:
 
 
 STAGES = ("cleaner", "enricher", "indexer")
+KINDS = ("auto", "text", "html", "jsonl", "feed")
 
 
 def _run_command(args: argparse.Namespace) -> int:
     if args.stage == "all":
-        from newsflow.supervisor import run_all
+        from newsflow.runtime.supervisor import run_all
 
         return run_all(STAGES)
-    module = importlib.import_module(f"newsflow.{args.stage}")
+    module = importlib.import_module(f"newsflow.stages.{args.stage}")
     module.run()
     return 0
 
 
 def _collect_command(args: argparse.Namespace) -> int:
-    from newsflow.collector import collect
-    from newsflow.config import CollectorSettings
+    from newsflow.settings import CollectorSettings
+    from newsflow.stages.collector import collect
 
     settings = CollectorSettings()
-    report = asyncio.run(collect(args.inputs, settings, source=args.source))
+    report = asyncio.run(collect(args.inputs, settings, source=args.source, kind=_kind(args.kind)))
     for rejected in report.rejected:
         console.print(Text(f"rejected {rejected.where}: {rejected.reason}", style="yellow"))
-    console.print(f"sent {report.sent} to {settings.topics.raw}, rejected {len(report.rejected)}")
+    console.print(
+        f"sent {report.sent} to {settings.stream.topics.raw}, rejected {len(report.rejected)}"
+    )
     return 1 if report.rejected else 0
 
 
+def _kind(value: str) -> Kind | None:
+    return None if value == "auto" else cast("Kind", value)
+
+
+def _process_command(args: argparse.Namespace) -> int:
+    from newsflow.api import Failure, Pipeline
+    from newsflow.core.ids import utc_now
+    from newsflow.core.readers import Rejected, complete, read_inputs
+
+    pipeline = Pipeline(skip_cleaning=args.skip_cleaning, mentions=args.mentions)
+    collected_at = utc_now()
+
+    def raws() -> Iterator[tuple[str, dict[str, Any] | Failure]]:
+        for where, item in read_inputs(args.inputs, _kind(args.kind)):
+            if isinstance(item, Rejected):
+                yield where, Failure(item.where, "RejectedInput", item.reason)
+                continue
+            try:
+                yield where, complete(item, args.source, collected_at)
+            except ValueError as exc:
+                yield where, Failure(where, "RejectedInput", str(exc))
+
+    failures = 0
+    out = sys.stdout.buffer
+    for _, result in pipeline.process_stream(raws()):
+        if isinstance(result, Failure):
+            failures += 1
+            out.write(orjson.dumps(result.as_dict()) + b"\n")
+        else:
+            out.write(orjson.dumps(result) + b"\n")
+    out.flush()
+    if failures:
+        console.print(Text(f"{failures} article(s) could not be processed", style="yellow"))
+    return 1 if failures else 0
+
+
 def _search_command(args: argparse.Namespace) -> int:
-    from newsflow.search import print_hits, search
+    from newsflow.elastic.search import print_hits, search
 
     hits, total = asyncio.run(
         search(
@@ -124,8 +168,13 @@ def _search_command(args: argparse.Namespace) -> int:
 
 
 def _demo_command(args: argparse.Namespace) -> int:
-    from newsflow.demo import run_demo
-
+    try:
+        from newsflow_dev.demo import run_demo
+    except ImportError as exc:
+        raise ConfigError(
+            "the demo is developer tooling, not part of this installation: run it from a "
+            "checkout with `make demo`"
+        ) from exc
     return run_demo(args.query)
 
 
@@ -164,7 +213,25 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument(
         "--source", help="publisher name when the input does not say (default: URL host)"
     )
+    collect.add_argument("--kind", choices=KINDS, default="auto", help="how to read the inputs")
     collect.set_defaults(handler=_collect_command)
+
+    process = commands.add_parser(
+        "process",
+        help="what the pipeline makes of articles, offline: one indexer document a line",
+    )
+    process.add_argument("inputs", nargs="+", metavar="PATH|URL|-", help="as for collect")
+    process.add_argument("--kind", choices=KINDS, default="auto", help="how to read the inputs")
+    process.add_argument("--source", help="publisher name when the input does not say")
+    process.add_argument(
+        "--skip-cleaning", action="store_true", help="take each input's text as the body unchanged"
+    )
+    process.add_argument(
+        "--mentions",
+        action="store_true",
+        help="add analysed_text and every entity's mentions with character offsets into it",
+    )
+    process.set_defaults(handler=_process_command)
 
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query", nargs="?", default=None)

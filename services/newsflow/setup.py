@@ -4,8 +4,6 @@ the docker-compose `setup` container share. Idempotent: a second run changes not
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -13,34 +11,37 @@ from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from elasticsearch import TransportError
 
-from newsflow.config import SetupSettings
+from newsflow.elastic.client import es_client
+from newsflow.elastic.kibana import import_saved_objects, set_kibana_system_password
+from newsflow.elastic.templates import ensure_indices
 from newsflow.errors import BackendUnavailable, SetupError
-from newsflow.kibana import import_saved_objects, set_kibana_system_password
-from newsflow.search_index import client, ensure_indices
+from newsflow.retry import retry_async
+from newsflow.settings import SetupSettings
 
 log = structlog.get_logger()
 
 
 def topic_specs(settings: SetupSettings) -> dict[str, dict[str, str]]:
     """Topic name -> its configuration."""
-    base = {"retention.ms": str(settings.retention_ms)}
-    topics = settings.topics
+    layout = settings.setup
+    base = {"retention.ms": str(layout.retention_ms)}
+    topics = settings.stream.topics
     return {
-        topics.raw: {**base, "max.message.bytes": str(settings.raw_max_message_bytes)},
+        topics.raw: {**base, "max.message.bytes": str(layout.raw_max_message_bytes)},
         topics.clean: dict(base),
         topics.enriched: dict(base),
-        topics.dlq: {"retention.ms": str(settings.dlq_retention_ms)},
+        topics.dlq: {"retention.ms": str(layout.dlq_retention_ms)},
     }
 
 
 async def ensure_topics(settings: SetupSettings) -> list[str]:
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers, request_timeout_ms=15000
-    )
+    bootstrap = settings.connections.bootstrap_servers
+    partitions = settings.setup.partitions
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
     try:
         await admin.start()
     except KafkaError as exc:
-        raise BackendUnavailable(f"Kafka at {settings.bootstrap_servers}: {exc!r}") from exc
+        raise BackendUnavailable(f"Kafka at {bootstrap}: {exc!r}") from exc
     changes: list[str] = []
     try:
         existing = set(await admin.list_topics())
@@ -48,8 +49,8 @@ async def ensure_topics(settings: SetupSettings) -> list[str]:
         missing = [
             NewTopic(
                 name,
-                num_partitions=settings.partitions,
-                replication_factor=settings.replication_factor,
+                num_partitions=partitions,
+                replication_factor=settings.setup.replication_factor,
                 topic_configs=config,
             )
             for name, config in specs.items()
@@ -58,33 +59,36 @@ async def ensure_topics(settings: SetupSettings) -> list[str]:
         for topic in missing:
             try:
                 await admin.create_topics([topic])
-                changes.append(f"topic {topic.name} ({settings.partitions} partitions)")
+                changes.append(f"topic {topic.name} ({partitions} partitions)")
             except TopicAlreadyExistsError:
                 pass
         described = await admin.describe_topics([n for n in specs if n in existing])
         grow = {
-            d["topic"]: NewPartitions(total_count=settings.partitions)
+            d["topic"]: NewPartitions(total_count=partitions)
             for d in described
-            if len(d["partitions"]) < settings.partitions
+            if len(d["partitions"]) < partitions
         }
         if grow:
             await admin.create_partitions(grow)
-            changes.extend(
-                f"topic {name} grown to {settings.partitions} partitions" for name in grow
-            )
+            changes.extend(f"topic {name} grown to {partitions} partitions" for name in grow)
     finally:
         await admin.close()
     return changes
 
 
 async def run_setup(settings: SetupSettings) -> list[str]:
-    """Everything, in order; servers that are still starting are waited for (settings.wait_s)."""
-    changes = await _when_reachable(lambda: ensure_topics(settings), settings.wait_s, "Kafka")
-    es = client(settings)
+    """Everything, in order; servers that are still starting are waited for (setup.wait_s)."""
+    changes = await _when_reachable(lambda: ensure_topics(settings), settings, "Kafka")
+    es = es_client(settings.connections)
     try:
-        changes += await _when_reachable(
-            lambda: ensure_indices(es, settings), settings.wait_s, "Elasticsearch"
-        )
+
+        async def indices() -> list[str]:
+            try:
+                return await ensure_indices(es, settings.index)
+            except TransportError as exc:
+                raise BackendUnavailable(repr(exc)) from exc
+
+        changes += await _when_reachable(indices, settings, "Elasticsearch")
         done = await set_kibana_system_password(es, settings)
         changes += [done] if done else []
     finally:
@@ -94,14 +98,13 @@ async def run_setup(settings: SetupSettings) -> list[str]:
 
 
 async def _when_reachable(
-    step: Callable[[], Awaitable[list[str]]], wait_s: float, what: str
+    step: Callable[[], Awaitable[list[str]]], settings: SetupSettings, what: str
 ) -> list[str]:
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            return await step()
-        except (BackendUnavailable, TransportError) as exc:
-            if time.monotonic() > deadline:
-                raise SetupError(f"{what} not reachable after {wait_s:.0f}s: {exc}") from exc
-            log.info("waiting_for", server=what, error=str(exc)[:200])
-            await asyncio.sleep(2)
+    wait_s = settings.setup.wait_s
+    try:
+        return await retry_async(step, what=what, initial_s=1.0, max_s=5.0, deadline_s=wait_s)
+    except BackendUnavailable as exc:
+        raise SetupError(
+            f"{what} not reachable after {wait_s:.0f}s ({exc}): start it (`newsflow stack up`) "
+            "or point the environment at it"
+        ) from exc

@@ -16,11 +16,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from elasticsearch import AsyncElasticsearch
 
-from newsflow.config import IndexerSettings, SetupSettings
-from newsflow.indexer import run_indexer
+from newsflow.settings import IndexerOptions, IndexerSettings, SetupOptions, SetupSettings
 from newsflow.setup import ensure_topics
 from newsflow.stack import LocalStack
-from tests.pipeline import isolated_names
+from newsflow.stages.indexer import run_indexer
+from tests.pipeline import connections, index_names, stream_settings
 
 pytestmark = pytest.mark.integration
 
@@ -115,12 +115,19 @@ async def committed(stack: LocalStack, group: str, topic: str) -> int:
 
 def make_settings(stack: LocalStack, unique: str, es_port: int) -> IndexerSettings:
     return IndexerSettings(
-        kafka_bootstrap_servers=stack.bootstrap_servers,
-        elasticsearch_url=f"http://127.0.0.1:{es_port}",
-        **isolated_names(unique),
-        retry_initial_s=0.2,
-        retry_max_s=1.0,
-        batch_timeout_s=0.2,
+        connections=connections(stack, f"http://127.0.0.1:{es_port}"),
+        stream=stream_settings(unique, retry_initial_s=0.2, retry_max_s=1.0),
+        index=index_names(unique),
+        indexer=IndexerOptions(batch_timeout_s=0.2),
+    )
+
+
+def setup_settings(settings: IndexerSettings) -> SetupSettings:
+    return SetupSettings(
+        connections=settings.connections,
+        stream=settings.stream,
+        index=settings.index,
+        setup=SetupOptions(partitions=2),
     )
 
 
@@ -141,20 +148,20 @@ async def test_an_elasticsearch_outage_pauses_the_indexer_without_loss(
     relay = Relay(es_port)
     await relay.start()
     settings = make_settings(stack, unique, relay.port)
-    await ensure_topics(SetupSettings(**{**settings.model_dump(), "partitions": 2}))
-    group, topic = settings.group_id("indexer"), settings.topics.enriched
+    await ensure_topics(setup_settings(settings))
+    group, topic = settings.stream.group_id("indexer"), settings.stream.topics.enriched
     es = AsyncElasticsearch(stack.elasticsearch_url)
     try:
         async with indexer_running(settings):
             await publish(stack, topic, enriched("a" * 32))
             for _ in range(100):
                 if (
-                    await es.indices.exists_alias(name=settings.index_alias)
-                    and (await es.count(index=settings.index_alias))["count"] == 1
+                    await es.indices.exists_alias(name=settings.index.index_alias)
+                    and (await es.count(index=settings.index.index_alias))["count"] == 1
                 ):
                     break
                 await asyncio.sleep(0.2)
-            assert (await es.count(index=settings.index_alias))["count"] == 1
+            assert (await es.count(index=settings.index.index_alias))["count"] == 1
 
             await relay.stop()  # Elasticsearch unreachable from here on
             await publish(stack, topic, enriched("b" * 32), enriched("c" * 32))
@@ -163,11 +170,11 @@ async def test_an_elasticsearch_outage_pauses_the_indexer_without_loss(
 
             await relay.start()  # same port: the indexer's retries get through
             for _ in range(100):
-                await es.indices.refresh(index=settings.index_alias)
-                if (await es.count(index=settings.index_alias))["count"] == 3:
+                await es.indices.refresh(index=settings.index.index_alias)
+                if (await es.count(index=settings.index.index_alias))["count"] == 3:
                     break
                 await asyncio.sleep(0.2)
-            assert (await es.count(index=settings.index_alias))["count"] == 3
+            assert (await es.count(index=settings.index.index_alias))["count"] == 3
             for _ in range(50):
                 if await committed(stack, group, topic) == 3:
                     break
@@ -182,22 +189,22 @@ async def test_documents_elasticsearch_refuses_become_dead_letters(
     stack: LocalStack, unique: str
 ) -> None:
     settings = make_settings(stack, unique, int(stack.elasticsearch_url.rsplit(":", 1)[1]))
-    await ensure_topics(SetupSettings(**{**settings.model_dump(), "partitions": 2}))
+    await ensure_topics(setup_settings(settings))
     es = AsyncElasticsearch(stack.elasticsearch_url)
     # An index whose mapping disagrees with the contract: its `title` is an integer.
     await es.indices.create(
-        index=settings.index_name, mappings={"properties": {"title": {"type": "integer"}}}
+        index=settings.index.index_name, mappings={"properties": {"title": {"type": "integer"}}}
     )
     try:
         async with indexer_running(settings):
             await publish(
                 stack,
-                settings.topics.enriched,
+                settings.stream.topics.enriched,
                 enriched("d" * 32, title="Pas un nombre"),
                 enriched("e" * 32, title="42"),
             )
             consumer = AIOKafkaConsumer(
-                settings.topics.dlq,
+                settings.stream.topics.dlq,
                 bootstrap_servers=stack.bootstrap_servers,
                 auto_offset_reset="earliest",
                 group_id=None,
@@ -214,7 +221,7 @@ async def test_documents_elasticsearch_refuses_become_dead_letters(
             "document_parsing_exception" in letter["reason"] or "mapper_parsing" in letter["reason"]
         )
         assert letter["article_id"] == "d" * 32
-        await es.indices.refresh(index=settings.index_alias)
-        assert (await es.count(index=settings.index_alias))["count"] == 1
+        await es.indices.refresh(index=settings.index.index_alias)
+        assert (await es.count(index=settings.index.index_alias))["count"] == 1
     finally:
         await es.close()

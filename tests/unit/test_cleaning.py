@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.cleaning import clean, normalize_unicode
+from newsflow.core.cleaning import clean, normalize_unicode
 from newsflow.errors import RejectedArticle
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_article.txt"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsflow.collector import Rejected, complete, prepare, read_document, read_path
-from newsflow.ids import article_id
+from newsflow.core.ids import article_id
+from newsflow.core.readers import Rejected, complete, prepare, read_document, read_path
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 NOW = "2026-01-01T00:00:00Z"

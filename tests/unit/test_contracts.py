@@ -8,13 +8,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newsflow.cleaning import clean
-from newsflow.collector import complete, read_path
-from newsflow.contracts import Contract, decode, encode, validate
-from newsflow.dead_letters import Incoming, dead_letter
-from newsflow.entities import Mention, normalize_mentions
+from newsflow.core.cleaning import clean
+from newsflow.core.contracts import Contract, decode, encode, validate
+from newsflow.core.entities import Mention, normalize_mentions
+from newsflow.core.nlp import Enrichment
+from newsflow.core.readers import complete, read_path
 from newsflow.errors import ContractError, RejectedArticle
-from newsflow.nlp import Enrichment
+from newsflow.runtime.dead_letters import Incoming, dead_letter
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 

@@ -17,16 +17,16 @@ from typing import Any
 
 import pytest
 
-from newsflow.config import REPO_ROOT
-from newsflow.kibana import (
+from newsflow.elastic.kibana import (
     ARTICLES_DATA_VIEW,
     DEAD_LETTERS_DATA_VIEW,
     check_import,
     load_saved_objects,
 )
-from newsflow.search_index import articles_template, dead_letters_template
-from newsflow.stack import load_versions
+from newsflow.elastic.templates import articles_template, dead_letters_template
+from newsflow.stack.maven import load_versions
 from tests.deploy_tools import compose_binary
+from tests.paths import REPO as REPO_ROOT
 
 DEPLOY = REPO_ROOT / "deploy"
 AGGREGATABLE = {"keyword", "date", "integer", "long", "float", "double", "boolean"}
@@ -60,7 +60,7 @@ def compose_config() -> dict[str, Any]:
 
 
 def test_compose_images_use_the_pinned_versions(compose_config: dict[str, Any]) -> None:
-    versions = load_versions(DEPLOY / "versions.env")
+    versions = load_versions()
     services = compose_config["services"]
     assert services["kafka"]["image"] == f"apache/kafka:{versions.kafka}"
     assert (
@@ -185,7 +185,7 @@ def _field_type(properties: dict[str, Any], field: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def saved_objects() -> list[dict[str, Any]]:
-    return load_saved_objects(DEPLOY / "kibana" / "newsflow.ndjson")
+    return load_saved_objects()
 
 
 def _view_of(item: dict[str, Any]) -> str:
@@ -276,10 +276,10 @@ def test_import_response_is_checked_beyond_the_status_code() -> None:
 
 
 def test_imported_data_views_follow_the_configured_index_names() -> None:
-    from newsflow.config import SetupSettings
-    from newsflow.kibana import saved_objects_for
+    from newsflow.elastic.kibana import saved_objects_for
+    from newsflow.settings import IndexNames, SetupSettings
 
-    settings = SetupSettings(index_alias="news", dead_letter_index="news-dlq")
+    settings = SetupSettings(index=IndexNames(index_alias="news", dead_letter_index="news-dlq"))
     views = {
         o["id"]: o["attributes"]["title"]
         for o in map(json.loads, saved_objects_for(settings).splitlines())

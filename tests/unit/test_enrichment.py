@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.cleaning import clean
-from newsflow.config import EnricherSettings
-from newsflow.enricher import EnricherCore, analysed_text
-from newsflow.nlp import Enricher
+from newsflow.core.cleaning import clean
+from newsflow.core.documents import analysed_text
+from newsflow.core.nlp import Enricher
+from newsflow.settings import EnricherOptions
+from newsflow.stages.enricher import EnricherCore, build_enricher
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_article.txt"
 ENGLISH = (
@@ -44,9 +45,9 @@ def test_language_hint_wins_when_its_model_is_configured() -> None:
 def test_enricher_core_output_is_a_valid_enriched_message(
     sample_message: dict[str, object],
 ) -> None:
-    from newsflow.contracts import Contract, validate
+    from newsflow.core.contracts import Contract, validate
 
-    core = EnricherCore(EnricherSettings(spacy_models={"fr": "fr_core_news_md"}))
+    core = EnricherCore(build_enricher(EnricherOptions(spacy_models={"fr": "fr_core_news_md"})))
     [message] = core.process([sample_message])
     assert isinstance(message, dict)
     validate(Contract.ENRICHED, message)

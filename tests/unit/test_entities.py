@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsflow.entities import Mention, is_junk, normalize_mentions
+from newsflow.core.entities import Mention, is_junk, normalize_mentions
 
 
 def mentions(*items: tuple[str, str]) -> list[Mention]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.evaluation import benchmark_f1, evaluate_ner, snippet_scores
+from newsflow_dev.evaluation import benchmark_f1, evaluate_ner, snippet_scores
 
 EVAL = Path(__file__).parents[2].parent / "shared" / "eval"
 

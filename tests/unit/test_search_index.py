@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsflow.search_index import articles_template, build_query
+from newsflow.elastic.search import build_query
+from newsflow.elastic.templates import articles_template
 
 
 def test_without_language_analyzers_text_fields_use_standard_only() -> None:

@@ -2,37 +2,38 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from newsflow.config import REPO_ROOT, StackSettings
 from newsflow.errors import StackError
-from newsflow.stack import _ES_YML, _KAFKA_PROPERTIES, find_java, load_versions
+from newsflow.settings import StackSettings
+from newsflow.stack.java import find_java
+from newsflow.stack.maven import load_versions, parse_versions, render
+from tests.paths import DEPLOY
 
 
 def test_versions_are_pinned_in_deploy() -> None:
-    versions = load_versions(REPO_ROOT / "deploy" / "versions.env")
+    versions = load_versions()
+    assert versions == parse_versions((DEPLOY / "versions.env").read_text())
     assert versions.kafka.startswith("4.")
     assert versions.elasticsearch.startswith("9.")
     assert versions.log4j.startswith("2.")
 
 
-def test_missing_version_is_a_stack_error(tmp_path: Path) -> None:
-    broken = tmp_path / "versions.env"
-    broken.write_text("KAFKA_VERSION=4.1.1\n")
+def test_missing_version_is_a_stack_error() -> None:
     with pytest.raises(StackError, match="ELASTICSEARCH_VERSION"):
-        load_versions(broken)
+        parse_versions("KAFKA_VERSION=4.1.1\n")
 
 
 def test_servers_bind_to_loopback_only() -> None:
-    kafka = _KAFKA_PROPERTIES.format(port=1, controller_port=2, data="/d")
+    kafka = render("kafka.properties", port=1, controller_port=2, data="/d")
+    elasticsearch = render("elasticsearch.yml", data="/d", logs="/l", port=1, transport=2)
     listeners = [line for line in kafka.splitlines() if "listeners=" in line]
     assert listeners
     assert all("0.0.0.0" not in line for line in listeners)
     assert "auto.create.topics.enable=false" in kafka
     assert "offsets.topic.replication.factor=1" in kafka
-    assert "network.host: 127.0.0.1" in _ES_YML
+    assert "network.host: 127.0.0.1" in elasticsearch
+    assert "http.port: 1\n" in elasticsearch
 
 
 def test_external_servers_are_used_instead_of_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,11 +7,11 @@ from typing import Any
 
 import orjson
 
-from newsflow.config import PipelineSettings
-from newsflow.contracts import Contract
-from newsflow.dead_letters import Incoming
+from newsflow.core.contracts import Contract
 from newsflow.errors import RejectedArticle
-from newsflow.stage import Result, StageRunner
+from newsflow.runtime.dead_letters import Incoming
+from newsflow.runtime.runner import Result, StageRunner
+from newsflow.settings import StreamSettings
 
 
 class EchoCore:
@@ -60,7 +60,7 @@ def record(value: bytes | None, offset: int) -> Incoming:
 
 
 def test_each_record_has_one_outcome_in_order() -> None:
-    settings = PipelineSettings(max_message_bytes=1000)
+    settings = StreamSettings(max_message_bytes=1000)
     runner = StageRunner(EchoCore(), settings, "articles.clean", _never_called)
     records = [
         record(b'{"text": "good"}', 0),

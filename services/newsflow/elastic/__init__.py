@@ -1,0 +1,1 @@
+"""The Elasticsearch and Kibana side: client, index templates, search, saved objects."""

@@ -1,0 +1,134 @@
+"""`newsflow search`: full text plus entity, language and date filters, printed for people."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import orjson
+from elasticsearch import AsyncElasticsearch, NotFoundError
+from rich.console import Console
+from rich.text import Text
+
+from newsflow.elastic.client import es_client
+from newsflow.elastic.templates import LANGUAGE_ANALYZERS, TEXT_FIELDS
+from newsflow.settings import SearchSettings
+
+
+async def search_fields(es: AsyncElasticsearch, alias: str) -> list[str]:
+    """Text fields to query, boosted, including language sub-fields the index has."""
+    mapping = await es.indices.get_mapping(index=alias)
+    fields: list[str] = []
+    boosts = {"title": 3, "lead": 2, "body": 1}
+    for index_mapping in mapping.values():
+        properties = index_mapping["mappings"]["properties"]
+        for field in TEXT_FIELDS:
+            fields.append(f"{field}^{boosts[field]}")
+            for sub in properties.get(field, {}).get("fields", {}):
+                if sub in LANGUAGE_ANALYZERS:
+                    fields.append(f"{field}.{sub}^{boosts[field]}")
+    return sorted(set(fields))
+
+
+def build_query(
+    text: str | None,
+    fields: Iterable[str],
+    *,
+    persons: Iterable[str] = (),
+    locations: Iterable[str] = (),
+    organizations: Iterable[str] = (),
+    language: str | None = None,
+    since: str | None = None,
+) -> dict[str, Any]:
+    must: list[dict[str, Any]] = []
+    if text:
+        must.append({"multi_match": {"query": text, "fields": list(fields), "type": "best_fields"}})
+    filters: list[dict[str, Any]] = []
+    for field, values in (
+        ("persons", persons),
+        ("locations", locations),
+        ("organizations", organizations),
+    ):
+        filters.extend({"term": {field: value}} for value in values)
+    if language:
+        filters.append({"term": {"language": language}})
+    if since:
+        filters.append({"range": {"date": {"gte": since}}})
+    if not must:
+        must.append({"match_all": {}})
+    return {"bool": {"must": must, "filter": filters}}
+
+
+async def search(
+    text: str | None,
+    *,
+    persons: Sequence[str] = (),
+    locations: Sequence[str] = (),
+    organizations: Sequence[str] = (),
+    language: str | None = None,
+    since: str | None = None,
+    size: int = 10,
+    wait_s: float = 0.0,
+    settings: SearchSettings | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    settings = settings or SearchSettings()
+    es = es_client(settings.connections)
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            try:
+                fields = await search_fields(es, settings.index.index_alias)
+                response = await es.search(
+                    index=settings.index.index_alias,
+                    size=size,
+                    query=build_query(
+                        text,
+                        fields,
+                        persons=persons,
+                        locations=locations,
+                        organizations=organizations,
+                        language=language,
+                        since=since,
+                    ),
+                    sort=["_score", {"date": {"order": "desc", "unmapped_type": "date"}}],
+                )
+                hits = [hit["_source"] for hit in response["hits"]["hits"]]
+                total = int(response["hits"]["total"]["value"])
+            except NotFoundError:
+                hits, total = [], 0
+            if hits or time.monotonic() >= deadline:
+                return hits, total
+            await asyncio.sleep(0.5)
+    finally:
+        await es.close()
+
+
+def print_hits(hits: list[dict[str, Any]], total: int, *, as_json: bool = False) -> None:
+    if as_json:
+        for hit in hits:
+            print(orjson.dumps(hit).decode())
+        return
+    console = Console()
+    console.print(
+        f"{total} article(s) match" + (f", showing {len(hits)}" if total > len(hits) else "")
+    )
+    for hit in hits:
+        date = hit.get("published_at") or hit.get("collected_at") or "undated"
+        console.print()
+        console.print(Text(hit.get("title") or "(no title)", style="bold"))
+        console.print(
+            Text(
+                f"{date} · {hit.get('source')} · {hit.get('language')} · "
+                f"{hit.get('url') or hit['id']}",
+                style="dim",
+            )
+        )
+        for label, key in (
+            ("people", "persons"),
+            ("places", "locations"),
+            ("organisations", "organizations"),
+        ):
+            if hit.get(key):
+                console.print(Text(f"  {label}: ", style="cyan") + Text(", ".join(hit[key])))

@@ -1,0 +1,1 @@
+"""The stream runtime every stage shares: runner, faust shell, supervisor, Kafka clients."""

@@ -1,0 +1,107 @@
+"""The faust shell around a StageRunner: one app (= one consumer group) per stage."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, cast
+
+import faust
+import structlog
+from faust.types import EventT, StreamT
+
+from newsflow.runtime import logs, metrics
+from newsflow.runtime.dead_letters import Incoming
+from newsflow.runtime.runner import StageCore, StageRunner
+from newsflow.settings import Batch, Connections, Observability, StreamSettings
+
+log = structlog.get_logger()
+# sysexits' EX_SOFTWARE: an internal fault, not bad input.
+EXIT_STAGE_FAULT = 70
+
+
+def build_app(
+    core: StageCore,
+    connections: Connections,
+    settings: StreamSettings,
+    batch: Batch,
+    source: str,
+    sink: str,
+) -> faust.App:
+    datadir = settings.state_dir / "faust" / settings.group_id(core.name)
+    datadir.mkdir(parents=True, exist_ok=True)
+    app = faust.App(
+        settings.group_id(core.name),
+        broker=[f"kafka://{server}" for server in connections.bootstrap_servers.split(",")],
+        value_serializer="raw",
+        key_serializer="raw",
+        # Topics are created by `newsflow setup` with their partitions and retention.
+        topic_allow_declare=False,
+        topic_disable_leader=True,
+        web_enabled=False,
+        datadir=str(datadir),
+        store="memory://",
+        producer_acks=-1,
+        producer_max_request_size=max(settings.max_message_bytes, 1024 * 1024) * 2,
+        consumer_auto_offset_reset="earliest",
+        consumer_max_fetch_size=4 * 1024 * 1024,
+        stream_buffer_maxsize=max(batch.size * 4, 256),
+        broker_commit_every=batch.size,
+        broker_commit_interval=1.0,
+    )
+    source_topic = app.topic(
+        source, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+    )
+    topics = {
+        name: app.topic(
+            name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+        )
+        for name in (sink, settings.topics.dlq)
+    }
+
+    async def send(topic: str, key: bytes | None, value: bytes) -> Any:
+        # force=True: send now and hand back the delivery future, instead of faust's attachment
+        # buffer; StageRunner awaits every future before the batch's events are acked.
+        return await topics[topic].send(key=key, value=value, force=True)
+
+    runner = StageRunner(core, settings, sink, send)
+
+    @app.agent(source_topic, name=core.name)
+    async def stage(stream: StreamT[bytes]) -> None:
+        # take_events acks a batch's events only when the loop comes back for the next batch,
+        # i.e. after `handle` returned, i.e. after Kafka acknowledged every output. `handle`
+        # does not raise on bad messages (they become dead letters). Anything else it raises is
+        # a fault of the stage itself; letting it out of the loop would make faust ack and
+        # skip the buffered events, so the process ends at once, before any commit, and its
+        # supervisor (`newsflow run all`, docker's restart policy) starts it again.
+        batches = cast("faust.Stream[bytes]", stream).take_events(
+            batch.size, within=batch.timeout_s
+        )
+        async for events in batches:
+            try:
+                await runner.handle([_incoming(event) for event in events])
+            except Exception:  # logged, then the process exits without acking
+                log.critical("stage_failed_exiting_unacked", stage=core.name, exc_info=True)
+                os._exit(EXIT_STAGE_FAULT)
+
+    return app
+
+
+def _incoming(event: EventT[bytes]) -> Incoming:
+    message = event.message
+    return Incoming(message.key, message.value, message.topic, message.partition, message.offset)
+
+
+def run_faust_stage(
+    core: StageCore,
+    connections: Connections,
+    stream: StreamSettings,
+    observability: Observability,
+    batch: Batch,
+    source: str,
+    sink: str,
+) -> None:
+    logs.configure(observability.log_level)
+    metrics.serve(observability.metrics_port, observability.metrics_host)
+    app = build_app(core, connections, stream, batch, source, sink)
+    worker = faust.Worker(app, loglevel=observability.log_level.upper(), quiet=True)
+    worker.execute_from_commandline()

@@ -1,0 +1,285 @@
+"""Settings: small frozen pydantic-settings objects, one per concern, composed per stage.
+
+Each concern reads its own environment variables once; a stage's settings are the parts it
+needs (composition, not a chain of subclasses), so every knob exists in one place. Connection
+variables keep the names every Kafka/Elasticsearch user knows (`KAFKA_BOOTSTRAP_SERVERS`,
+`ELASTICSEARCH_URL`); newsflow's own knobs use the `NEWSFLOW_` prefix, and a stage's own knobs
+`NEWSFLOW_<STAGE>_` (`NEWSFLOW_ENRICHER_BATCH_SIZE`, `NEWSFLOW_INDEXER_BULK_MAX_BYTES`, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_FROZEN = ConfigDict(frozen=True)
+
+
+def _default_cache() -> Path:
+    return Path(os.path.expanduser("~")) / ".cache" / "newsflow"
+
+
+def _settings_config(prefix: str = "NEWSFLOW_") -> SettingsConfigDict:
+    return SettingsConfigDict(
+        frozen=True, extra="ignore", env_prefix=prefix, env_nested_delimiter="__"
+    )
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+class Connections(BaseSettings):
+    """Where Kafka and Elasticsearch are; without the two variables, the local stack's ports."""
+
+    model_config = _settings_config()
+
+    kafka_bootstrap_servers: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS")
+    )
+    elasticsearch_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ELASTICSEARCH_URL")
+    )
+    elasticsearch_username: str | None = Field(
+        default=None, validation_alias=AliasChoices("ELASTICSEARCH_USERNAME")
+    )
+    elasticsearch_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ELASTICSEARCH_PASSWORD")
+    )
+    kafka_port: int = 9092
+    elasticsearch_port: int = 9200
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def es_url(self) -> str:
+        return (self.elasticsearch_url or f"http://127.0.0.1:{self.elasticsearch_port}").rstrip("/")
+
+    @property
+    def uses_external_servers(self) -> bool:
+        return bool(self.kafka_bootstrap_servers or self.elasticsearch_url)
+
+    @property
+    def es_auth(self) -> tuple[str, str] | None:
+        """HTTP basic credentials for Elasticsearch (and Kibana), when both are set."""
+        if self.elasticsearch_username and self.elasticsearch_password:
+            return self.elasticsearch_username, self.elasticsearch_password.get_secret_value()
+        return None
+
+
+class Topics(BaseModel):
+    model_config = _FROZEN
+
+    raw: str = "articles.raw"
+    clean: str = "articles.clean"
+    enriched: str = "articles.enriched"
+    dlq: str = "articles.dlq"
+
+
+class StreamSettings(BaseSettings):
+    """What every stream stage shares: topics, consumer groups, message limits, retries."""
+
+    model_config = _settings_config()
+
+    topics: Topics = Topics()
+    # Consumer groups are "<prefix>-<stage>": one group per stage, so each stage sees every message.
+    group_prefix: str = "newsflow"
+    # Larger raw messages are dead-lettered unread; dead letters carry at most this much payload.
+    max_message_bytes: int = 8 * 1024 * 1024
+    dead_letter_payload_bytes: int = 64 * 1024
+    # Capped exponential backoff (with jitter) for everything retriable.
+    retry_initial_s: float = 0.5
+    retry_max_s: float = 30.0
+    # Scratch space of the stream processors (faust's data directory). They keep no state that
+    # must survive a restart: offsets live in Kafka, documents in Elasticsearch.
+    state_dir: Path = Path(tempfile.gettempdir()) / "newsflow"
+
+    def group_id(self, stage: str) -> str:
+        return f"{self.group_prefix}-{stage}"
+
+
+class Observability(BaseSettings):
+    model_config = _settings_config()
+
+    log_level: str = "info"
+    metrics_port: int | None = None
+    # Loopback by default; a container sets 0.0.0.0 so Prometheus can scrape it on its network.
+    metrics_host: str = "127.0.0.1"
+
+
+class IndexNames(BaseSettings):
+    """The Elasticsearch names the indexer writes, setup creates and search reads."""
+
+    model_config = _settings_config()
+
+    index_alias: str = "articles"
+    index_version: int = 1
+    dead_letter_index: str = "articles-dlq"
+    index_dead_letters: bool = True
+
+    @property
+    def index_name(self) -> str:
+        return f"{self.index_alias}-v{self.index_version}"
+
+
+class Batch(BaseModel):
+    """How many Kafka records a stage takes at once, and how long it waits to fill a batch."""
+
+    model_config = _FROZEN
+
+    size: int
+    timeout_s: float
+
+
+# --------------------------------------------------------------------------- stage knobs
+
+
+class CleanerOptions(BaseSettings):
+    model_config = _settings_config("NEWSFLOW_CLEANER_")
+
+    batch_size: int = 64
+    batch_timeout_s: float = 0.5
+    min_words: int = Field(
+        default=20,
+        validation_alias=AliasChoices("NEWSFLOW_CLEANER_MIN_WORDS", "NEWSFLOW_MIN_WORDS"),
+    )
+
+
+class EnricherOptions(BaseSettings):
+    model_config = _settings_config("NEWSFLOW_ENRICHER_")
+
+    batch_size: int = 32
+    batch_timeout_s: float = 0.5
+    # Documents per `nlp.pipe` batch, independent of how many Kafka records a batch holds.
+    spacy_batch_size: int = 32
+    # Language -> spaCy pipeline. Any installed pipeline can be added by configuration, e.g.
+    # NEWSFLOW_SPACY_MODELS='{"fr": "fr_core_news_md", "de": "de_core_news_md"}'.
+    spacy_models: dict[str, str] = Field(
+        default={"fr": "fr_core_news_md"},
+        validation_alias=AliasChoices("NEWSFLOW_ENRICHER_SPACY_MODELS", "NEWSFLOW_SPACY_MODELS"),
+    )
+    # Languages the detector chooses among (those with a model are always included).
+    languages: list[str] = ["fr", "en", "de", "es", "it", "pt", "nl"]
+    min_language_confidence: float = 0.2
+
+
+class IndexerOptions(BaseSettings):
+    model_config = _settings_config("NEWSFLOW_INDEXER_")
+
+    batch_size: int = 500
+    batch_timeout_s: float = 1.0
+    # One bulk request holds at most this many documents and this many bytes of payload
+    # (whichever comes first); a larger batch is written in several requests.
+    bulk_max_documents: int = 500
+    bulk_max_bytes: int = 8 * 1024 * 1024
+
+
+class SetupOptions(BaseSettings):
+    """How `newsflow setup` creates the topics, and how long it waits for the servers."""
+
+    model_config = _settings_config()
+
+    partitions: int = 3
+    replication_factor: int = 1
+    retention_ms: int = 7 * 24 * 3600 * 1000
+    dlq_retention_ms: int = 30 * 24 * 3600 * 1000
+    # articles.raw takes pages up to this size (the stages dead-letter what is over their limit).
+    raw_max_message_bytes: int = 32 * 1024 * 1024
+    # How long setup waits for Kafka, Elasticsearch and Kibana to answer (containers start
+    # together; setup is what waits).
+    wait_s: float = 300.0
+
+
+class KibanaSettings(BaseSettings):
+    """Kibana (docker-compose): the saved objects are imported when KIBANA_URL is set, and the
+    built-in kibana_system user gets its password when KIBANA_SYSTEM_PASSWORD is set."""
+
+    model_config = _settings_config()
+
+    kibana_url: str | None = Field(default=None, validation_alias=AliasChoices("KIBANA_URL"))
+    kibana_system_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("KIBANA_SYSTEM_PASSWORD")
+    )
+
+
+# --------------------------------------------------------------------------- per command
+
+
+class _Composed(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CollectorSettings(_Composed):
+    connections: Connections = Field(default_factory=Connections)
+    stream: StreamSettings = Field(default_factory=StreamSettings)
+
+
+class CleanerSettings(_Composed):
+    connections: Connections = Field(default_factory=Connections)
+    stream: StreamSettings = Field(default_factory=StreamSettings)
+    observability: Observability = Field(default_factory=Observability)
+    cleaner: CleanerOptions = Field(default_factory=CleanerOptions)
+
+    @property
+    def batch(self) -> Batch:
+        return Batch(size=self.cleaner.batch_size, timeout_s=self.cleaner.batch_timeout_s)
+
+
+class EnricherSettings(_Composed):
+    connections: Connections = Field(default_factory=Connections)
+    stream: StreamSettings = Field(default_factory=StreamSettings)
+    observability: Observability = Field(default_factory=Observability)
+    enricher: EnricherOptions = Field(default_factory=EnricherOptions)
+
+    @property
+    def batch(self) -> Batch:
+        return Batch(size=self.enricher.batch_size, timeout_s=self.enricher.batch_timeout_s)
+
+
+class IndexerSettings(_Composed):
+    connections: Connections = Field(default_factory=Connections)
+    stream: StreamSettings = Field(default_factory=StreamSettings)
+    observability: Observability = Field(default_factory=Observability)
+    index: IndexNames = Field(default_factory=IndexNames)
+    indexer: IndexerOptions = Field(default_factory=IndexerOptions)
+
+    @property
+    def batch(self) -> Batch:
+        return Batch(size=self.indexer.batch_size, timeout_s=self.indexer.batch_timeout_s)
+
+
+class SearchSettings(_Composed):
+    connections: Connections = Field(default_factory=Connections)
+    index: IndexNames = Field(default_factory=IndexNames)
+
+
+class SetupSettings(_Composed):
+    connections: Connections = Field(default_factory=Connections)
+    stream: StreamSettings = Field(default_factory=StreamSettings)
+    index: IndexNames = Field(default_factory=IndexNames)
+    setup: SetupOptions = Field(default_factory=SetupOptions)
+    kibana: KibanaSettings = Field(default_factory=KibanaSettings)
+
+
+class StackSettings(Connections):
+    """The local single-node Kafka and Elasticsearch that `newsflow stack` provisions."""
+
+    cache: Path = Field(
+        default_factory=_default_cache, validation_alias=AliasChoices("NEWSFLOW_CACHE")
+    )
+    # Data, logs and PID files of the local servers (NEWSFLOW_STACK_DIR): by default `.stack/` in
+    # the directory the command runs in, so each checkout has its own stack.
+    stack_dir: Path = Field(default_factory=lambda: Path.cwd() / ".stack")
+    kafka_controller_port: int = 9093
+    elasticsearch_transport_port: int = 9300
+    kafka_heap_mb: int = 512
+    elasticsearch_heap_mb: int = 512
+    start_timeout_s: float = 240.0
+    # Elasticsearch refuses to run as root; when root, the stack runs it as this user.
+    elasticsearch_user: str = "newsflow"
+    java_home: Path | None = None

@@ -1,0 +1,1 @@
+"""The stages: thin Kafka shells around the cores (collector, cleaner, enricher, indexer)."""
