@@ -77,3 +77,21 @@ def wait_until(condition: Callable[[], bool], timeout_s: float, interval_s: floa
         retry_error_callback=lambda state: False,
     )
     return bool(retrying(condition))
+
+
+async def poll_async(
+    probe: Callable[[], Awaitable[T]],
+    timeout_s: float,
+    *,
+    done: Callable[[T], bool],
+    interval_s: float = 0.5,
+) -> T:
+    """Call `probe` until `done(result)` or `timeout_s` passed; the last result is returned."""
+    retrying = AsyncRetrying(
+        retry=retry_if_result(lambda result: not done(result)),
+        wait=wait_fixed(interval_s),
+        stop=stop_after_delay(timeout_s),
+        retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+    )
+    result: T = await retrying(probe)
+    return result

@@ -139,7 +139,18 @@ class Batch(BaseModel):
 # --------------------------------------------------------------------------- stage knobs
 
 
-class CleanerOptions(BaseSettings):
+class _StageOptions(BaseSettings):
+    """A stage's own knobs; every stage takes Kafka records in batches."""
+
+    batch_size: int
+    batch_timeout_s: float
+
+    @property
+    def batch(self) -> Batch:
+        return Batch(size=self.batch_size, timeout_s=self.batch_timeout_s)
+
+
+class CleanerOptions(_StageOptions):
     model_config = _settings_config("NEWSFLOW_CLEANER_")
 
     batch_size: int = 64
@@ -150,7 +161,7 @@ class CleanerOptions(BaseSettings):
     )
 
 
-class EnricherOptions(BaseSettings):
+class EnricherOptions(_StageOptions):
     model_config = _settings_config("NEWSFLOW_ENRICHER_")
 
     batch_size: int = 32
@@ -168,7 +179,7 @@ class EnricherOptions(BaseSettings):
     min_language_confidence: float = 0.2
 
 
-class IndexerOptions(BaseSettings):
+class IndexerOptions(_StageOptions):
     model_config = _settings_config("NEWSFLOW_INDEXER_")
 
     batch_size: int = 500
@@ -219,38 +230,25 @@ class CollectorSettings(_Composed):
     stream: StreamSettings = Field(default_factory=StreamSettings)
 
 
-class CleanerSettings(_Composed):
+class _StageSettings(_Composed):
+    """What a stream stage needs besides its own options."""
+
     connections: Connections = Field(default_factory=Connections)
     stream: StreamSettings = Field(default_factory=StreamSettings)
     observability: Observability = Field(default_factory=Observability)
+
+
+class CleanerSettings(_StageSettings):
     cleaner: CleanerOptions = Field(default_factory=CleanerOptions)
 
-    @property
-    def batch(self) -> Batch:
-        return Batch(size=self.cleaner.batch_size, timeout_s=self.cleaner.batch_timeout_s)
 
-
-class EnricherSettings(_Composed):
-    connections: Connections = Field(default_factory=Connections)
-    stream: StreamSettings = Field(default_factory=StreamSettings)
-    observability: Observability = Field(default_factory=Observability)
+class EnricherSettings(_StageSettings):
     enricher: EnricherOptions = Field(default_factory=EnricherOptions)
 
-    @property
-    def batch(self) -> Batch:
-        return Batch(size=self.enricher.batch_size, timeout_s=self.enricher.batch_timeout_s)
 
-
-class IndexerSettings(_Composed):
-    connections: Connections = Field(default_factory=Connections)
-    stream: StreamSettings = Field(default_factory=StreamSettings)
-    observability: Observability = Field(default_factory=Observability)
+class IndexerSettings(_StageSettings):
     index: IndexNames = Field(default_factory=IndexNames)
     indexer: IndexerOptions = Field(default_factory=IndexerOptions)
-
-    @property
-    def batch(self) -> Batch:
-        return Batch(size=self.indexer.batch_size, timeout_s=self.indexer.batch_timeout_s)
 
 
 class SearchSettings(_Composed):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,6 +12,7 @@ from rich.text import Text
 
 from newsflow.elastic.client import es_client
 from newsflow.elastic.templates import LANGUAGE_ANALYZERS, TEXT_FIELDS
+from newsflow.retry import poll_async
 from newsflow.settings import SearchSettings
 
 
@@ -75,32 +74,32 @@ async def search(
 ) -> tuple[list[dict[str, Any]], int]:
     settings = settings or SearchSettings()
     es = es_client(settings.connections)
-    deadline = time.monotonic() + wait_s
+    alias = settings.index.index_alias
+
+    async def once() -> tuple[list[dict[str, Any]], int]:
+        try:
+            fields = await search_fields(es, alias)
+            response = await es.search(
+                index=alias,
+                size=size,
+                query=build_query(
+                    text,
+                    fields,
+                    persons=persons,
+                    locations=locations,
+                    organizations=organizations,
+                    language=language,
+                    since=since,
+                ),
+                sort=["_score", {"date": {"order": "desc", "unmapped_type": "date"}}],
+            )
+        except NotFoundError:
+            return [], 0
+        hits = [hit["_source"] for hit in response["hits"]["hits"]]
+        return hits, int(response["hits"]["total"]["value"])
+
     try:
-        while True:
-            try:
-                fields = await search_fields(es, settings.index.index_alias)
-                response = await es.search(
-                    index=settings.index.index_alias,
-                    size=size,
-                    query=build_query(
-                        text,
-                        fields,
-                        persons=persons,
-                        locations=locations,
-                        organizations=organizations,
-                        language=language,
-                        since=since,
-                    ),
-                    sort=["_score", {"date": {"order": "desc", "unmapped_type": "date"}}],
-                )
-                hits = [hit["_source"] for hit in response["hits"]["hits"]]
-                total = int(response["hits"]["total"]["value"])
-            except NotFoundError:
-                hits, total = [], 0
-            if hits or time.monotonic() >= deadline:
-                return hits, total
-            await asyncio.sleep(0.5)
+        return await poll_async(once, wait_s, done=lambda result: bool(result[0]))
     finally:
         await es.close()
 

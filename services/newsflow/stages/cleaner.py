@@ -42,7 +42,7 @@ def run() -> None:
         settings.connections,
         settings.stream,
         settings.observability,
-        settings.batch,
+        settings.cleaner.batch,
         topics.raw,
         topics.clean,
     )

@@ -58,7 +58,7 @@ def run() -> None:
         settings.connections,
         settings.stream,
         settings.observability,
-        settings.batch,
+        settings.enricher.batch,
         topics.clean,
         topics.enriched,
     )

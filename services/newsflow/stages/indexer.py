@@ -247,7 +247,7 @@ class Indexer:
 
     async def run(self) -> None:
         await self._ensure_indices()
-        batch = self.settings.batch
+        batch = self.settings.indexer.batch
         while not self.stopping.is_set():
             batches = await self.consumer.getmany(
                 timeout_ms=int(batch.timeout_s * 1000), max_records=batch.size
