@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval bench up down clean
+.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval bench chaos up down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
 
 bench: install ## throughput of `newsflow run all` for 1,000 articles on the local stack
 	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),1000) --enrichers $(or $(ENRICHERS),1)
+
+chaos: install ## faults injected while N articles flow (default 10,000): nothing lost, every bad input a dead letter
+	$(BIN)/python -m newsflow_dev.chaos --articles $(or $(ARTICLES),10000) --data $(or $(EVAL_DATA),../shared/eval)
 
 COMPOSE = docker compose --env-file deploy/versions.env --env-file deploy/.env -f deploy/docker-compose.yml
 

@@ -90,8 +90,17 @@ KINDS = ("auto", "text", "html", "jsonl", "feed")
 
 def _run_command(args: argparse.Namespace) -> int:
     if args.stage == "all":
+        from newsflow.runtime.kafka import require_topics
         from newsflow.runtime.supervisor import run_all
+        from newsflow.settings import Connections, StreamSettings
 
+        topics = StreamSettings().topics
+        asyncio.run(
+            require_topics(
+                Connections().bootstrap_servers,
+                [topics.raw, topics.clean, topics.enriched, topics.dlq],
+            )
+        )
         return run_all(STAGES)
     module = importlib.import_module(f"newsflow.stages.{args.stage}")
     module.run()
@@ -165,6 +174,72 @@ def _search_command(args: argparse.Namespace) -> int:
     )
     print_hits(hits, total, as_json=args.json)
     return 0 if hits else 1
+
+
+def _status_command(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from newsflow.ops.status import collect_status
+    from newsflow.settings import Connections, IndexNames, StreamSettings
+
+    status = asyncio.run(collect_status(Connections(), StreamSettings(), IndexNames()))
+    if args.json:
+        print(orjson.dumps(status.as_dict()).decode())
+        return 0
+    out = Console()
+    table = Table("stage", "group", "state", "members", "lag", "restarts", "partitions (lag)")
+    for stage, state in status.groups.items():
+        restarts = "-" if status.restarts is None else str(status.restarts.get(stage, 0))
+        partitions = " ".join(
+            f"{p.topic.rsplit('.', 1)[-1]}[{p.partition}]={p.lag}" for p in state.partitions
+        )
+        table.add_row(
+            stage,
+            state.group,
+            state.state,
+            str(len(state.members)),
+            str(state.lag),
+            restarts,
+            partitions,
+        )
+    out.print(table)
+    if status.dead_letters is None:
+        out.print("dead letters: unavailable (Elasticsearch not reachable or no dead-letter index)")
+    else:
+        letters = ", ".join(f"{s}/{e} {n}" for (s, e), n in sorted(status.dead_letters.items()))
+        out.print(f"dead letters: {letters or 'none'}")
+    documents = "unavailable" if status.documents is None else str(status.documents)
+    out.print(f"documents in the index: {documents}")
+    return 0
+
+
+def _dlq_command(args: argparse.Namespace) -> int:
+    from newsflow.ops.dead_letters import Filter, read_dead_letters, replay
+    from newsflow.settings import Connections, StreamSettings
+
+    connections, stream = Connections(), StreamSettings()
+    which = Filter(stage=args.stage, error=args.error, since=args.since)
+    letters = asyncio.run(read_dead_letters(connections, stream, which))
+    if args.action == "list":
+        for item in letters:
+            letter = item.letter
+            if args.json:
+                print(orjson.dumps(letter).decode())
+                continue
+            print(
+                f"{letter['time']}  {letter['stage']:<9} {letter['error']:<18} "
+                f"{letter.get('article_id') or '-':<32}  {str(letter['reason'])[:100]}"
+            )
+        console.print(f"{len(letters)} dead letter(s) in {stream.topics.dlq}")
+        return 0
+    if args.dry_run:
+        console.print(f"would replay {len(letters)} dead letter(s)")
+        return 0
+    report = asyncio.run(replay(connections, stream, letters))
+    for item, why in report.skipped:
+        console.print(Text(f"skipped {item.partition}/{item.offset}: {why}", style="yellow"))
+    console.print(f"replayed {report.replayed}, skipped {len(report.skipped)}")
+    return 1 if report.skipped else 0
 
 
 def _demo_command(args: argparse.Namespace) -> int:
@@ -251,6 +326,21 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON document a line")
     search.set_defaults(handler=_search_command)
 
+    status = commands.add_parser(
+        "status", help="consumer groups, lag per partition, restarts, dead letters, documents"
+    )
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=_status_command)
+
+    dlq = commands.add_parser("dlq", help="list or replay dead letters")
+    dlq.add_argument("action", choices=["list", "replay"])
+    dlq.add_argument("--stage", choices=["collector", *STAGES])
+    dlq.add_argument("--error", metavar="TYPE", help="error type, e.g. ContractError")
+    dlq.add_argument("--since", metavar="TIME", help="dead-lettered at or after TIME (ISO 8601)")
+    dlq.add_argument("--json", action="store_true", help="list: one dead letter a line as JSON")
+    dlq.add_argument("--dry-run", action="store_true", help="replay: count, send nothing")
+    dlq.set_defaults(handler=_dlq_command)
+
     demo = commands.add_parser("demo", help="stack, pipeline, the sample article, a search")
     demo.add_argument("--query", default="Lavrov")
     demo.set_defaults(handler=_demo_command)
@@ -262,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except NewsflowError as exc:
-        console.print("[bold red]error:[/]", Text(str(exc)), highlight=False)
+        console.print("[bold red]error:[/]", Text(str(exc)), highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         return 130

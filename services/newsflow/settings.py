@@ -188,6 +188,10 @@ class IndexerOptions(_StageOptions):
     # (whichever comes first); a larger batch is written in several requests.
     bulk_max_documents: int = 500
     bulk_max_bytes: int = 8 * 1024 * 1024
+    # The consumer leaves its group when it does not poll for this long; while a batch waits for
+    # Elasticsearch the indexer keeps polling (partitions paused) every poll_while_busy_s.
+    max_poll_interval_ms: int = 300_000
+    poll_while_busy_s: float = 1.0
 
 
 class SetupOptions(BaseSettings):

@@ -6,10 +6,10 @@ import os
 import signal
 from pathlib import Path
 
-import psutil
 import pytest
 from elasticsearch import AsyncElasticsearch
 
+from newsflow_dev.faults import stage_processes
 from tests.paths import FIXTURES
 from tests.pipeline import all_documents, newsflow, running_pipeline, wait_for
 
@@ -17,11 +17,8 @@ pytestmark = pytest.mark.e2e
 
 
 def _stage_pids(supervisor: int, stage: str) -> list[int]:
-    return [
-        child.pid
-        for child in psutil.Process(supervisor).children()
-        if child.cmdline()[-2:] == ["run", stage]
-    ]
+    process = stage_processes(supervisor).get(stage)
+    return [process.pid] if process is not None else []
 
 
 async def test_a_killed_stage_is_restarted_and_nothing_is_lost(

@@ -16,48 +16,15 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from elasticsearch import AsyncElasticsearch
 
+from newsflow.runtime.kafka import group_states
 from newsflow.settings import IndexerOptions, IndexerSettings, SetupOptions, SetupSettings
 from newsflow.setup import ensure_topics
 from newsflow.stack import LocalStack
 from newsflow.stages.indexer import run_indexer
+from newsflow_dev.faults import Relay
 from tests.pipeline import connections, index_names, stream_settings
 
 pytestmark = pytest.mark.integration
-
-
-class Relay:
-    """A loopback TCP relay to Elasticsearch that can be switched off and on."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.server: asyncio.Server | None = None
-        self.port = 0
-        self.connections: set[asyncio.StreamWriter] = set()
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError, asyncio.CancelledError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        writer.close()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self.connections |= {writer, up_writer}
-        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
-        self.port = self.server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self.server is not None:
-            self.server.close()
-            for connection in self.connections:
-                connection.close()
-            self.connections.clear()
-            await self.server.wait_closed()
-            self.server = None
 
 
 def enriched(article_id: str, **overrides: Any) -> bytes:
@@ -118,7 +85,10 @@ def make_settings(stack: LocalStack, unique: str, es_port: int) -> IndexerSettin
         connections=connections(stack, f"http://127.0.0.1:{es_port}"),
         stream=stream_settings(unique, retry_initial_s=0.2, retry_max_s=1.0),
         index=index_names(unique),
-        indexer=IndexerOptions(batch_timeout_s=0.2),
+        # A short poll interval: an outage outlasts it, and the indexer must keep its group.
+        indexer=IndexerOptions(
+            batch_timeout_s=0.2, max_poll_interval_ms=6000, poll_while_busy_s=0.5
+        ),
     )
 
 
@@ -163,10 +133,16 @@ async def test_an_elasticsearch_outage_pauses_the_indexer_without_loss(
                 await asyncio.sleep(0.2)
             assert (await es.count(index=settings.index.index_alias))["count"] == 1
 
+            before = (await group_states(stack.bootstrap_servers, {group: [topic]}))[group]
             await relay.stop()  # Elasticsearch unreachable from here on
             await publish(stack, topic, enriched("b" * 32), enriched("c" * 32))
-            await asyncio.sleep(3)
+            await asyncio.sleep(10)  # longer than max_poll_interval_ms
             assert await committed(stack, group, topic) == 1  # nothing committed past the outage
+            # Partitions paused, polling on: still the group's one stable member, no rebalance.
+            states = await group_states(stack.bootstrap_servers, {group: [topic]})
+            assert states[group].state == "Stable"
+            assert states[group].members == before.members
+            assert len(before.members) == 1
 
             await relay.start()  # same port: the indexer's retries get through
             for _ in range(100):

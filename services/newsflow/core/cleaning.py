@@ -231,6 +231,31 @@ def _from_text(text: str, title_hint: str | None) -> tuple[list[str], str | None
     ], title
 
 
+# Limits that no news article reaches and that hostile pages do: parsing a page of hundreds of
+# thousands of tags takes minutes, and NER on a book-length "article" (a table of numbers, a
+# text repeated) would block a partition for as long.
+MAX_HTML_TAGS = 150_000
+MAX_ARTICLE_CHARS = 300_000
+# Share of word-like tokens that contain a letter (any script): prose is mostly words; a table of
+# figures or a dump of identifiers is not an article.
+MIN_PROSE_SHARE = 0.2
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+
+def check_article_shape(text: str) -> None:
+    """RejectedArticle for text that cannot be a news article (too long, not prose)."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise RejectedArticle(
+            f"article text of {len(text)} characters is over the limit of {MAX_ARTICLE_CHARS}"
+        )
+    tokens = [t for t in text.split() if _WORDLIKE.search(t)]
+    lettered = sum(1 for t in tokens if any(c.isalpha() for c in t))
+    if tokens and lettered / len(tokens) < MIN_PROSE_SHARE:
+        raise RejectedArticle(
+            f"not prose: {lettered} of {len(tokens)} tokens are words (a table of figures?)"
+        )
+
+
 def clean(raw: dict[str, Any], *, min_words: int = 20) -> CleanArticle:
     """A raw message (see schemas/raw.schema.json) to a CleanArticle, or RejectedArticle."""
     url = raw.get("url") or None
@@ -238,6 +263,9 @@ def clean(raw: dict[str, Any], *, min_words: int = 20) -> CleanArticle:
     published_at = to_utc_iso(raw.get("published_at"))
     text = raw.get("text")
     if raw.get("html") and not (text and text.strip()):
+        tags = raw["html"].count("<")
+        if tags > MAX_HTML_TAGS:
+            raise RejectedArticle(f"page of {tags} tags is over the limit of {MAX_HTML_TAGS}")
         paragraphs, html_title, html_date = _from_html(raw["html"], url)
         title = title_hint or (normalize_unicode(html_title).strip() if html_title else None)
         published_at = published_at or to_utc_iso(html_date)
@@ -250,6 +278,7 @@ def clean(raw: dict[str, Any], *, min_words: int = 20) -> CleanArticle:
     if not paragraphs:
         raise RejectedArticle("no article text left after cleaning")
     article_text = "\n\n".join(paragraphs)
+    check_article_shape(article_text)
     words = _words(article_text)
     if words < min_words:
         raise RejectedArticle(f"too short after cleaning: {words} words, minimum {min_words}")

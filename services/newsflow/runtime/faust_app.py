@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any, cast
 
@@ -9,8 +10,10 @@ import faust
 import structlog
 from faust.types import EventT, StreamT
 
+from newsflow.errors import BackendUnavailable
 from newsflow.runtime import logs, metrics
 from newsflow.runtime.dead_letters import Incoming
+from newsflow.runtime.kafka import group_states, require_topics
 from newsflow.runtime.runner import StageCore, StageRunner
 from newsflow.settings import Batch, Connections, Observability, StreamSettings
 
@@ -83,6 +86,23 @@ def build_app(
                 log.critical("stage_failed_exiting_unacked", stage=core.name, exc_info=True)
                 os._exit(EXIT_STAGE_FAULT)
 
+    @app.timer(interval=5.0)  # type: ignore[untyped-decorator]
+    async def heartbeat() -> None:
+        # The event loop turns: what the liveness endpoint reports.
+        metrics.beat()
+
+    group = settings.group_id(core.name)
+
+    @app.timer(interval=15.0)  # type: ignore[untyped-decorator]
+    async def report_lag() -> None:
+        try:
+            states = await group_states(connections.bootstrap_servers, {group: [source]})
+        except BackendUnavailable:
+            return  # Kafka is down: the stage's own retries say so; the gauge keeps its value
+        metrics.record_lag(
+            core.name, [(p.topic, p.partition, p.lag) for p in states[group].partitions]
+        )
+
     return app
 
 
@@ -101,6 +121,8 @@ def run_faust_stage(
     sink: str,
 ) -> None:
     logs.configure(observability.log_level)
+    # Faust would only warn, again and again, about a topic that does not exist.
+    asyncio.run(require_topics(connections.bootstrap_servers, [source, sink, stream.topics.dlq]))
     metrics.serve(observability.metrics_port, observability.metrics_host)
     app = build_app(core, connections, stream, batch, source, sink)
     worker = faust.Worker(app, loglevel=observability.log_level.upper(), quiet=True)

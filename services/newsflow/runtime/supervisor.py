@@ -16,12 +16,14 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 
+import orjson
 import structlog
 
 from newsflow.runtime import logs, metrics
-from newsflow.settings import Observability
+from newsflow.settings import Observability, StreamSettings
 
 log = structlog.get_logger()
 
@@ -62,6 +64,28 @@ class RestartPolicy:
         return float(min(self.initial_s * 2 ** max(recent_crashes - 1, 0), self.max_s))
 
 
+def state_file(stream: StreamSettings) -> Path:
+    """Where `newsflow run all` records its stages and restarts, for `newsflow status`."""
+    return stream.state_dir / "run-all" / f"{stream.group_prefix}.json"
+
+
+def _record(path: Path, children: Sequence[Supervised]) -> None:
+    state = {
+        "pid": os.getpid(),
+        "stages": {
+            c.stage: {
+                "pid": c.process.pid if c.process is not None else None,
+                "restarts": c.restarts,
+            }
+            for c in children
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(orjson.dumps(state))
+    temporary.replace(path)
+
+
 def run_all(
     stages: Sequence[str],
     policy: RestartPolicy | None = None,
@@ -69,6 +93,7 @@ def run_all(
 ) -> int:
     logs.configure()
     observability = Observability()
+    record = state_file(StreamSettings())
     if observability.metrics_port:  # the stages use the port and the next ones; this comes after
         metrics.serve(observability.metrics_port + len(stages), observability.metrics_host)
     policy = policy or RestartPolicy()
@@ -79,6 +104,7 @@ def run_all(
         "pipeline_started",
         stages={c.stage: c.process.pid for c in children if c.process is not None},
     )
+    _record(record, children)
     stopping = False
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -116,6 +142,7 @@ def run_all(
                 child.restarts += 1
                 metrics.STAGE_RESTARTS.labels(child.stage).inc()
                 log.info("stage_restarted", stage=child.stage, restarts=child.restarts)
+                _record(record, children)
         time.sleep(0.2)
     running = [c for c in children if c.process is not None and c.process.poll() is None]
     for child in running:
@@ -130,5 +157,6 @@ def run_all(
             log.warning("stage_killed", stage=child.stage)
             child.process.kill()
             child.process.wait()
+    record.unlink(missing_ok=True)
     log.info("pipeline_stopped", code=exit_code)
     return exit_code

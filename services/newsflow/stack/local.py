@@ -278,6 +278,11 @@ class LocalStack:
             self._start_elasticsearch()
         self.wait_healthy(self.settings.start_timeout_s)
 
+    def restart_kafka(self) -> None:
+        """Stop the broker (a controlled shutdown) and start it again, waiting for health."""
+        self.kafka.stop()
+        self.up()
+
     def down(self) -> list[str]:
         stopped = []
         for server in (self.kafka, self.elasticsearch):

@@ -15,6 +15,7 @@ from newsflow.core.ids import utc_now
 from newsflow.core.readers import Kind, Rejected, prepare, read_inputs
 from newsflow.errors import BackendUnavailable
 from newsflow.runtime.kafka import producer as kafka_producer
+from newsflow.runtime.kafka import require_topics
 from newsflow.settings import CollectorSettings
 
 # Wait for broker acknowledgements every this many articles, so memory stays bounded.
@@ -37,6 +38,7 @@ async def collect(
     report = Report()
     bootstrap = settings.connections.bootstrap_servers
     raw_topic = settings.stream.topics.raw
+    await require_topics(bootstrap, [raw_topic])
     producer = kafka_producer(
         bootstrap,
         max_request_size=settings.stream.max_message_bytes + 1024 * 1024,

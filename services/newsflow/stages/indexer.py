@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from elasticsearch import ApiError as EsApiError
 from elasticsearch import AsyncElasticsearch, TransportError
 
@@ -32,6 +33,7 @@ from newsflow.runtime import logs, metrics
 from newsflow.runtime.dead_letters import Incoming, dead_letter
 from newsflow.runtime.kafka import consumer as kafka_consumer
 from newsflow.runtime.kafka import producer as kafka_producer
+from newsflow.runtime.kafka import require_topics
 from newsflow.runtime.runner import Outgoing, admit, dead_letter_outgoing, deliver
 from newsflow.settings import IndexerSettings
 
@@ -223,7 +225,7 @@ class Indexer:
 
     # ---- loop
 
-    async def _ensure_indices(self) -> None:
+    async def ensure_indices(self) -> None:
         """Templates and alias first; an unreachable cluster is waited for, not fatal."""
 
         async def attempt() -> list[str]:
@@ -246,23 +248,84 @@ class Indexer:
             log.info("elasticsearch_setup", changed=changes)
 
     async def run(self) -> None:
-        await self._ensure_indices()
         batch = self.settings.indexer.batch
-        while not self.stopping.is_set():
-            batches = await self.consumer.getmany(
-                timeout_ms=int(batch.timeout_s * 1000), max_records=batch.size
-            )
-            records = [record for tp_records in batches.values() for record in tp_records]
-            if not records:
-                continue
-            await self.handle(records)
-            await self.consumer.commit(
-                {
-                    TopicPartition(tp.topic, tp.partition): tp_records[-1].offset + 1
-                    for tp, tp_records in batches.items()
-                    if tp_records
-                }
-            )
+        lag_task = asyncio.create_task(self._report_lag())
+        try:
+            while not self.stopping.is_set():
+                metrics.beat()
+                batches = await self.consumer.getmany(
+                    timeout_ms=int(batch.timeout_s * 1000), max_records=batch.size
+                )
+                records = [record for tp_records in batches.values() for record in tp_records]
+                if not records:
+                    continue
+                await self._handle_polling(records)
+                await self._commit(
+                    {
+                        TopicPartition(tp.topic, tp.partition): tp_records[-1].offset + 1
+                        for tp, tp_records in batches.items()
+                        if tp_records
+                    }
+                )
+        finally:
+            lag_task.cancel()
+
+    async def _handle_polling(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Handle a batch; while it waits (Elasticsearch down or slow), hold every assigned
+        partition paused and keep polling, so the consumer stays in its group (heartbeats and
+        max_poll_interval_ms) instead of being evicted and causing a rebalance."""
+        handling = asyncio.create_task(self.handle(records))
+        paused = False
+        try:
+            while True:
+                done, _ = await asyncio.wait(
+                    {handling}, timeout=self.settings.indexer.poll_while_busy_s
+                )
+                if done:
+                    break
+                metrics.beat()
+                assigned = self.consumer.assignment()
+                if assigned:
+                    self.consumer.pause(*assigned)
+                if not paused:
+                    paused = True
+                    metrics.PAUSED.labels(STAGE).set(1)
+                    log.warning("backpressure_partitions_paused", stage=STAGE)
+                polled = await self.consumer.getmany(timeout_ms=100)
+                # A partition assigned during the wait is not paused yet: whatever it returned
+                # is read again from the same offset once the batch is done.
+                for tp, tp_records in polled.items():
+                    if tp_records:
+                        self.consumer.seek(tp, tp_records[0].offset)
+            await handling
+        finally:
+            if not handling.done():
+                handling.cancel()
+            if paused:
+                self.consumer.resume(*self.consumer.paused())
+                metrics.PAUSED.labels(STAGE).set(0)
+                log.info("backpressure_partitions_resumed", stage=STAGE)
+
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+        """Commit what was written. A rebalance may have moved a partition meanwhile: its new
+        owner re-reads from the last committed offset and rewrites the same documents (same
+        ids), so a failed commit costs a repeat, never a loss, and the stage goes on."""
+        try:
+            await self.consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as exc:
+            log.warning("commit_failed_after_rebalance", stage=STAGE, error=repr(exc)[:300])
+
+    async def _report_lag(self) -> None:
+        """The consumer's lag per partition as a Prometheus gauge, every few seconds."""
+        while True:
+            await asyncio.sleep(5)
+            for tp in self.consumer.assignment():
+                highwater = self.consumer.highwater(tp)
+                committed = await self.consumer.committed(tp)
+                if highwater is not None:
+                    metrics.record_lag(
+                        STAGE, [(tp.topic, tp.partition, highwater - (committed or 0))]
+                    )
 
 
 async def run_indexer(settings: IndexerSettings) -> None:
@@ -276,15 +339,24 @@ async def run_indexer(settings: IndexerSettings) -> None:
         bootstrap_servers=bootstrap,
         group_id=stream.group_id(STAGE),
         max_partition_fetch_bytes=4 * 1024 * 1024,
+        max_poll_interval_ms=settings.indexer.max_poll_interval_ms,
     )
     producer = kafka_producer(bootstrap, max_request_size=4 * 1024 * 1024)
     es = es_client(settings.connections)
-    await producer.start()
-    await consumer.start()
     indexer = Indexer(settings, es, consumer, producer)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, indexer.stopping.set)
+    try:
+        await require_topics(bootstrap, topics)
+        # Templates and alias before joining the group: a cluster that is still starting is
+        # waited for here, not while holding partitions.
+        await indexer.ensure_indices()
+    except BaseException:
+        await es.close()
+        raise
+    await producer.start()
+    await consumer.start()
     log.info(
         "indexer_started",
         topics=topics,

@@ -1,0 +1,1 @@
+"""Operating a running pipeline: its status, and dead letters listed and replayed."""
