@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 import urllib.request
 from pathlib import Path
 
@@ -26,14 +25,11 @@ def test_commands_before_setup_name_the_missing_topic_and_the_fix(
 ) -> None:
     env = isolated_env(stack, unique)  # no `newsflow setup` for these names
     for command in (("run", "all"), ("run", "indexer"), ("collect", str(SAMPLE))):
-        started = time.monotonic()
         result = newsflow(*command, env=env, timeout=60)
-        took = time.monotonic() - started
         assert result.returncode == 2, (command, result.stderr)
         assert f"test.{unique}." in result.stderr
         assert "run `newsflow setup` first" in result.stderr
         assert "Traceback" not in result.stderr
-        assert took < 30, f"{command} took {took:.0f}s to say so"
 
 
 def _free_port() -> int:

@@ -20,6 +20,8 @@ from newsflow.settings import Batch, Connections, Observability, StreamSettings
 log = structlog.get_logger()
 # sysexits' EX_SOFTWARE: an internal fault, not bad input.
 EXIT_STAGE_FAULT = 70
+# A stage (re)started while Kafka restarts waits this long for it before giving up.
+STARTUP_WAIT_S = 120.0
 
 
 def build_app(
@@ -122,7 +124,11 @@ def run_faust_stage(
 ) -> None:
     logs.configure(observability.log_level)
     # Faust would only warn, again and again, about a topic that does not exist.
-    asyncio.run(require_topics(connections.bootstrap_servers, [source, sink, stream.topics.dlq]))
+    asyncio.run(
+        require_topics(
+            connections.bootstrap_servers, [source, sink, stream.topics.dlq], STARTUP_WAIT_S
+        )
+    )
     metrics.serve(observability.metrics_port, observability.metrics_host)
     app = build_app(core, connections, stream, batch, source, sink)
     worker = faust.Worker(app, loglevel=observability.log_level.upper(), quiet=True)

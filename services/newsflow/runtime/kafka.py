@@ -12,6 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from newsflow.errors import BackendUnavailable, ConfigError
+from newsflow.retry import retry_async
 
 
 def producer(bootstrap_servers: str, **overrides: Any) -> AIOKafkaProducer:
@@ -97,13 +98,22 @@ async def missing_topics(bootstrap_servers: str, topics: Iterable[str]) -> list[
     return [topic for topic in topics if topic not in existing]
 
 
-async def require_topics(bootstrap_servers: str, topics: Iterable[str]) -> None:
-    """One clear error when a topic the command needs does not exist."""
-    missing = await missing_topics(bootstrap_servers, topics)
+async def require_topics(
+    bootstrap_servers: str, topics: Iterable[str], wait_s: float = 0.0
+) -> None:
+    """One clear error when a topic the command needs does not exist. An unreachable Kafka is
+    waited for up to `wait_s` (a stage restarted while the broker restarts), then reported."""
+    names = list(topics)
+    missing = await retry_async(
+        lambda: missing_topics(bootstrap_servers, names),
+        what="kafka",
+        initial_s=1.0,
+        max_s=5.0,
+        deadline_s=wait_s,
+    )
     if missing:
-        names = ", ".join(missing)
         raise ConfigError(
-            f"Kafka topic{'s' if len(missing) > 1 else ''} {names} "
+            f"Kafka topic{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"do{'' if len(missing) > 1 else 'es'} not exist at {bootstrap_servers}: "
             "run `newsflow setup` first"
         )

@@ -11,8 +11,9 @@ import structlog
 def configure(level: str = "info") -> None:
     numeric = logging.getLevelName(level.upper())
     logging.basicConfig(level=numeric, stream=sys.stderr, format="%(message)s")
-    # One line per HTTP request to Elasticsearch says nothing the stage's own events do not.
-    logging.getLogger("elastic_transport").setLevel(max(numeric, logging.WARNING))
+    # One line (and a traceback) per failed HTTP request to Elasticsearch says nothing the
+    # stage's own retry events do not.
+    logging.getLogger("elastic_transport").setLevel(max(numeric, logging.ERROR))
     renderer: structlog.typing.Processor = (
         structlog.dev.ConsoleRenderer()
         if sys.stderr.isatty()

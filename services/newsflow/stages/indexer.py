@@ -39,6 +39,8 @@ from newsflow.settings import IndexerSettings
 
 log = structlog.get_logger()
 STAGE = "indexer"
+# Started while Kafka restarts, the stage waits this long for it before giving up.
+STARTUP_WAIT_S = 120.0
 _RETRIABLE_STATUS = {429, 500, 502, 503, 504}
 
 
@@ -348,7 +350,7 @@ async def run_indexer(settings: IndexerSettings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, indexer.stopping.set)
     try:
-        await require_topics(bootstrap, topics)
+        await require_topics(bootstrap, topics, STARTUP_WAIT_S)
         # Templates and alias before joining the group: a cluster that is still starting is
         # waited for here, not while holding partitions.
         await indexer.ensure_indices()
