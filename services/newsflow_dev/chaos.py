@@ -71,7 +71,10 @@ class Plan:
     max_poll_interval_ms: int = 20_000
     rate: float = 40.0
     seed: int = 20261125
-    settle_timeout_s: float = 1200.0
+    # Waiting for the pipeline to drain: a stall this long (nothing indexed, lag left) ends
+    # the wait, and so does the deadline.
+    stall_s: float = 300.0
+    settle_timeout_s: float = 4 * 3600.0
 
 
 @dataclass
@@ -456,8 +459,26 @@ class Chaos:
             ids[hit["_id"]] += 1
         return ids
 
+    async def _drained(self) -> bool:
+        """Every stage has committed everything its input topics hold."""
+        inputs = {
+            "cleaner": [self.topics.raw],
+            "enricher": [self.topics.clean],
+            "indexer": [self.topics.enriched, self.topics.dlq],
+        }
+        try:
+            states = await group_states(
+                self.stack.bootstrap_servers,
+                {self.stream.group_id(stage): topics for stage, topics in inputs.items()},
+            )
+        except NewsflowError:
+            return False
+        return all(state.lag == 0 for state in states.values())
+
     async def settle(self, es: AsyncElasticsearch, good: int, progress: Progress) -> None:
-        """Wait until every good article is indexed, or nothing moved for two minutes."""
+        """Wait until the pipeline has drained (every stage's lag is 0) with every good article
+        indexed; stop earlier only when nothing moved for `stall_s` or the deadline passed, so
+        that what is missing then is lost, not late."""
         task = progress.add_task("indexed", total=good)
         last, last_change = -1, time.monotonic()
         deadline = time.monotonic() + self.plan.settle_timeout_s
@@ -468,11 +489,12 @@ class Chaos:
             except Exception:  # noqa: BLE001 - Elasticsearch may be frozen by a fault right now
                 count = last
             progress.update(task, completed=max(count, 0))
-            if count >= good:
+            drained = self.published_all.is_set() and await self._drained()
+            if drained and (count >= good or time.monotonic() - last_change > 30):
                 return
             if count != last:
                 last, last_change = count, time.monotonic()
-            elif self.published_all.is_set() and time.monotonic() - last_change > 120:
+            elif self.published_all.is_set() and time.monotonic() - last_change > self.plan.stall_s:
                 return
             if self.pipeline is not None and self.pipeline.poll() is not None:
                 self.result.gave_up = True
