@@ -147,24 +147,23 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     for gold in GOLD_SETS:
-        table = Table(title=f"NER: {gold.title}, exact span and type, PER/LOC/ORG")
-        for column in ("model", "pipeline", "P", "R", "F1", "PER F1", "LOC F1", "ORG F1"):
-            table.add_column(column, no_wrap=True)
         for model in args.models or gold.models:
             if args.models and not model.startswith(f"{gold.language}_"):
                 continue
+            table = Table(title=f"NER, {gold.title}: {model}, exact span and type")
+            for column in ("", "P", "R", "F1", "PER F1", "LOC F1", "ORG F1"):
+                table.add_column(column, no_wrap=True)
             scores = evaluate_ner(args.data / gold.path, model, gold.language)
             for name, by_type in scores.items():
                 overall = by_type["ALL"]
                 table.add_row(
-                    model,
                     "spaCy alone" if name == "spacy" else "normalised",
                     f"{overall.precision:.3f}",
                     f"{overall.recall:.3f}",
                     f"{overall.f1:.3f}",
                     *(f"{by_type[t].f1:.3f}" for t in ("PER", "LOC", "ORG")),
                 )
-        console.print(table)
+            console.print(table)
     return 0
 
 

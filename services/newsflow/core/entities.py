@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from newsflow.core.entity_vocabulary import EntityVocabulary, entity_vocabulary
+from newsflow.core.entity_vocabulary import PAGE_NAMES, EntityVocabulary, entity_vocabulary
 from newsflow.core.vocabulary import NAVIGATION
 
 PERSON, LOCATION, ORGANIZATION, MISC = "person", "location", "organization", "misc"
@@ -54,7 +54,7 @@ SHORT_LABEL = {PERSON: "PER", LOCATION: "LOC", ORGANIZATION: "ORG", MISC: "MISC"
 # to abbreviations ("U.S.", "AMR Corp."), which the tokenizer keeps in one token.
 _EDGE = "\"'«»“”‘’()[]{}<>,;:!?-–—/\\|*•·+=#~_ \t\r\n"
 # Where one span holds several names: line breaks, brackets, spaced dashes, semicolons.
-_SEPARATOR = re.compile(r"\s*\n\s*|\s*[()\[\]{};|]\s*|\s+[-–—]+\s+|\s+[-–—]{2,}\s*")
+_SEPARATOR = re.compile(r"\s*\n\s*|\s*[()\[\]{};|]\s*|\s+[-–—:]+\s+|\s+[-–—]{2,}\s*")
 _COMMA = re.compile(r"\s*,\s+")
 _LIST_END = re.compile(r" (?:and|et|&) [A-Z]")
 _WORD = re.compile(r"\S+")
@@ -248,6 +248,7 @@ def _trim(
         first = text[words[0][0] : words[0][1]]
         last = text[words[-1][0] : words[-1][1]]
         several = len(words) > 1
+        second = text[words[1][0] : words[1][1]] if several else ""
         if several and _bare(first) in vocab.honorifics:
             honorific = True
             start = words[1][0]
@@ -256,7 +257,7 @@ def _trim(
             several
             and _bare(first) in vocab.person_titles
             and (category == PERSON or honorific)
-            and any(_is_capitalised(text[a:b]) for a, b in words[1:])
+            and (_is_capitalised(second) or _bare(second) in vocab.person_titles)
             and (
                 first.islower() or not vocab.titles_in_lower_case or _sentence_initial(text, start)
             )
@@ -369,7 +370,7 @@ def is_junk(text: str, vocab: EntityVocabulary | None = None) -> bool:
     vocab = vocab or entity_vocabulary("")
     if len(text) < 2 or not any(c.isalpha() for c in text):
         return True
-    if "\n" in text or text.casefold() in NAVIGATION:
+    if "\n" in text or text.casefold() in NAVIGATION or text.casefold() in PAGE_NAMES:
         return True
     if not any(c.isupper() for c in text):
         return True

@@ -8,6 +8,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Capitalised page furniture that a model takes for a name ("Petites Annonces" a place, "Privacy
+# Policy" an organisation), compared case-insensitively with the whole name.
+PAGE_NAMES = frozenset(
+    {
+        "petites annonces",
+        "annonces légales",
+        "galeries photo",
+        "galerie photo",
+        "conditions générales d'utilisation",
+        "conditions générales de vente",
+        "politique de confidentialité",
+        "gestion des cookies",
+        "plan du site",
+        "nous contacter",
+        "contactez-nous",
+        "qui sommes-nous",
+        "terms of service",
+        "term of service",
+        "terms of use",
+        "terms and conditions",
+        "privacy policy",
+        "cookie policy",
+        "contact us",
+        "about us",
+        "site map",
+    }
+)
+
 
 @dataclass(frozen=True)
 class EntityVocabulary:
