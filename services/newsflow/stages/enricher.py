@@ -23,6 +23,7 @@ def build_enricher(options: EnricherOptions) -> Enricher:
         options.languages,
         options.min_language_confidence,
         options.spacy_batch_size,
+        options.spacy_chunk_chars,
     )
 
 
