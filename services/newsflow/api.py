@@ -1,5 +1,5 @@
 """newsflow as a library: what the pipeline makes of articles, in-process, without Kafka or
-Elasticsearch. The same cores the cleaner and enricher stages run, batch by batch.
+Elasticsearch. The same cores the cleaner, dedup and enricher stages run, batch by batch.
 
     >>> from newsflow import Pipeline, clean_article
     >>> article = clean_article({"text": open("page.txt").read()})
@@ -16,10 +16,11 @@ from typing import Any
 
 from newsflow.core.cleaning import CleanArticle, as_is, clean
 from newsflow.core.contracts import Contract, validate
+from newsflow.core.dedup import DedupState, assign
 from newsflow.core.documents import analysed_text, article_document, enriched_message
 from newsflow.core.ids import utc_now
 from newsflow.errors import NewsflowError
-from newsflow.settings import CleanerOptions, EnricherOptions
+from newsflow.settings import CleanerOptions, DedupOptions, EnricherOptions
 
 
 def clean_article(raw: dict[str, Any], *, min_words: int = 20) -> CleanArticle:
@@ -44,8 +45,9 @@ class Failure:
 
 
 class Pipeline:
-    """The cleaner and enricher cores in one process; `process` returns, for each raw article,
-    the document the indexer would write (or a `Failure`).
+    """The cleaner, dedup and enricher cores in one process; `process` returns, for each raw
+    article, the document the indexer would write (or a `Failure`). Story ids are assigned in
+    the order articles are given, across every call to `process` on this object.
 
     `skip_cleaning` takes each article's text as its body unchanged; `mentions` adds the text
     NER ran on (`analysed_text`) and, to every entity, its mentions with character offsets into
@@ -56,14 +58,18 @@ class Pipeline:
         self,
         cleaner: CleanerOptions | None = None,
         enricher: EnricherOptions | None = None,
+        dedup: DedupOptions | None = None,
         *,
         skip_cleaning: bool = False,
         mentions: bool = False,
         batch_size: int = 64,
     ) -> None:
+        from newsflow.stages.dedup import dedup_config
         from newsflow.stages.enricher import EnricherCore, build_enricher
 
         self.cleaner_options = cleaner or CleanerOptions()
+        self.dedup_config = dedup_config(dedup or DedupOptions())
+        self.dedup_state = DedupState.in_memory()
         self.enricher_core = EnricherCore(build_enricher(enricher or EnricherOptions()))
         self.skip_cleaning = skip_cleaning
         self.mentions = mentions
@@ -98,6 +104,8 @@ class Pipeline:
             article = clean(raw, min_words=self.cleaner_options.min_words)
         message = article.to_message(cleaned_at)
         validate(Contract.CLEAN, message)
+        message.update(assign(message, self.dedup_state, self.dedup_config).fields())
+        validate(Contract.DEDUPED, message)
         return message
 
     def _batch(

@@ -19,18 +19,14 @@ log = structlog.get_logger()
 EXIT_STAGE_FAULT = 70
 
 
-def build_app(
-    core: StageCore,
-    connections: Connections,
-    settings: StreamSettings,
-    batch: Batch,
-    source: str,
-    sink: str,
+def faust_app(
+    name: str, connections: Connections, settings: StreamSettings, batch: Batch
 ) -> faust.App:
-    datadir = settings.state_dir / "faust" / settings.group_id(core.name)
+    """A faust app (= a consumer group) for one stage, with the options every stage shares."""
+    datadir = settings.state_dir / "faust" / settings.group_id(name)
     datadir.mkdir(parents=True, exist_ok=True)
-    app = faust.App(
-        settings.group_id(core.name),
+    return faust.App(
+        settings.group_id(name),
         broker=[f"kafka://{server}" for server in connections.bootstrap_servers.split(",")],
         value_serializer="raw",
         key_serializer="raw",
@@ -48,6 +44,17 @@ def build_app(
         broker_commit_every=batch.size,
         broker_commit_interval=1.0,
     )
+
+
+def build_app(
+    core: StageCore,
+    connections: Connections,
+    settings: StreamSettings,
+    batch: Batch,
+    source: str,
+    sink: str,
+) -> faust.App:
+    app = faust_app(core.name, connections, settings, batch)
     source_topic = app.topic(
         source, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
     )
@@ -78,7 +85,7 @@ def build_app(
         )
         async for events in batches:
             try:
-                await runner.handle([_incoming(event) for event in events])
+                await runner.handle([incoming(event) for event in events])
             except Exception:  # logged, then the process exits without acking
                 log.critical("stage_failed_exiting_unacked", stage=core.name, exc_info=True)
                 os._exit(EXIT_STAGE_FAULT)
@@ -86,7 +93,7 @@ def build_app(
     return app
 
 
-def _incoming(event: EventT[bytes]) -> Incoming:
+def incoming(event: EventT[bytes]) -> Incoming:
     message = event.message
     return Incoming(message.key, message.value, message.topic, message.partition, message.offset)
 
