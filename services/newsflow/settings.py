@@ -179,13 +179,15 @@ class DedupOptions(_StageOptions):
     batch_size: int = 256
     batch_timeout_s: float = 0.2
     # Estimated Jaccard similarity of the shingles from which two articles are one story.
-    threshold: float = 0.4
+    threshold: float = 0.35
+    # The same, between two articles of one source (pages of one site share furniture).
+    same_source_threshold: float = 0.75
     # Articles older than this (by the newest article's cleaning time) are forgotten.
     window_s: int = 7 * 24 * 3600
     shingle_words: int = 3
     min_line_words: int = 5
     num_perm: int = 128
-    bands: int = 32
+    bands: int = 64
     # How often (in stream time) what has left the window is deleted from the tables.
     evict_every_s: int = 3600
 

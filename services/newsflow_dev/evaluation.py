@@ -6,6 +6,8 @@
   shingles of `\\w+` tokens; precision and recall averaged over pages; F1 of the two averages).
 - NER, ner-fr (Sequoia news sentences): exact span and type F1 on PER/LOC/ORG, spaCy alone and
   after newsflow's entity normalisation.
+- Dedup, a syndication set built from all of the above (`newsflow_dev.syndication`): pairwise
+  precision and recall of "same story".
 """
 
 from __future__ import annotations
@@ -182,6 +184,42 @@ def evaluate_ner(
     }
 
 
+def print_syndication(console: Any, data: Path) -> None:
+    from rich.table import Table
+
+    from newsflow.core.dedup import DedupConfig
+    from newsflow_dev import syndication
+
+    built = syndication.build(data)
+    config = DedupConfig()
+    report = syndication.score(built, syndication.cleaned(built.items), config)
+    pairs = report.pairs
+    console.print(
+        f"Dedup: syndication set, {report.articles} articles of {report.stories} stories "
+        f"({report.rejected} rejected by the cleaner, {built.templates} site templates), "
+        f"threshold {config.threshold} (same source {config.same_source_threshold}): "
+        f"same-story pairs P {pairs.precision:.4f} R {pairs.recall:.4f} "
+        f"({pairs.true_positives} right of {pairs.predicted} predicted, {pairs.actual} true; "
+        "targets P >= 0.99, R >= 0.95)"
+    )
+    table = Table(title="Dedup: hard negatives (pairs of different stories)")
+    for column in ("kind", "pairs", "wrongly one story"):
+        table.add_column(column)
+    for kind, (count, merged) in report.hard_negatives.items():
+        table.add_row(kind, str(count), str(merged))
+    console.print(table)
+    table = Table(title="Dedup: copies given their original's story")
+    for column in ("copies", "found"):
+        table.add_column(column)
+    for label, (found, total) in sorted(report.copies_found.items()):
+        table.add_row(label, f"{found}/{total} = {found / total:.3f}")
+    console.print(table)
+    console.print(
+        f"Dedup state after the set: {report.state_bytes / report.articles:.0f} bytes of keys "
+        "and values per article"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print every measurement; `make eval` runs this on ../shared/eval."""
     import argparse
@@ -214,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         f"P {bench['precision']:.3f} R {bench['recall']:.3f} F1 {bench['f1']:.3f} "
         "(published: trafilatura 0.958)"
     )
+
+    print_syndication(console, args.data)
 
     table = Table(title="NER: ner-fr (Sequoia news), exact span and type, PER/LOC/ORG")
     for column in ("model", "pipeline", "P", "R", "F1", "PER F1", "LOC F1", "ORG F1"):

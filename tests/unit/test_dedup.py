@@ -53,6 +53,7 @@ def message(
     body = "\n\n".join(paragraphs)
     return {
         "id": article_id,
+        "source": f"outlet-{article_id[-4:]}.example",
         "lead": None,
         "body": body,
         "content_hash": content_hash(body),
@@ -83,6 +84,16 @@ def test_copies_share_the_story_of_the_first_and_other_articles_start_their_own(
     assert copy.similarity >= CONFIG.threshold
     assert (other.story_id, other.first_copy) == (c, True)
     assert (exact.story_id, exact.matched) == (a, "content_hash")
+
+
+def test_pages_of_one_source_must_agree_more_to_be_one_story() -> None:
+    a, c = ids(2)
+    near = [*PARAGRAPHS[:3], OTHER[0], OTHER[1]]  # estimated similarity 0.5
+    for source, expected in (("same.example", c), ("other.example", a)):
+        state = DedupState.in_memory()
+        assign(message(a, PARAGRAPHS, source="same.example"), state, CONFIG)
+        copy = assign(message(c, near, source=source), state, CONFIG)
+        assert copy.story_id == expected, source
 
 
 def test_an_identical_short_text_matches_by_its_content_hash_only() -> None:

@@ -23,6 +23,7 @@ from newsflow.settings import DedupOptions, DedupSettings
 def dedup_config(options: DedupOptions) -> DedupConfig:
     return DedupConfig(
         threshold=options.threshold,
+        same_source_threshold=options.same_source_threshold,
         window_s=options.window_s,
         shingle_words=options.shingle_words,
         min_line_words=options.min_line_words,
