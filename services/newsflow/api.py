@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsflow.core.cleaning import CleanArticle, as_is, clean
 from newsflow.core.contracts import Contract, validate
-from newsflow.core.dedup import DedupState, assign
 from newsflow.core.documents import analysed_text, article_document, enriched_message
 from newsflow.core.ids import utc_now
 from newsflow.errors import NewsflowError
 from newsflow.settings import CleanerOptions, DedupOptions, EnricherOptions
+
+if TYPE_CHECKING:
+    from newsflow.core.dedup import DedupConfig, DedupState
 
 
 def clean_article(raw: dict[str, Any], *, min_words: int = 20) -> CleanArticle:
@@ -44,6 +46,14 @@ class Failure:
         return {"where": self.where, "error": self.error, "reason": self.reason}
 
 
+def assign_story(message: dict[str, Any], state: DedupState, config: DedupConfig) -> dict[str, Any]:
+    """`story_id` and `first_copy` (the dedup core is imported with the pipeline, not before:
+    `clean_article` needs none of its libraries)."""
+    from newsflow.core.dedup import assign
+
+    return assign(message, state, config).fields()
+
+
 class Pipeline:
     """The cleaner, dedup and enricher cores in one process; `process` returns, for each raw
     article, the document the indexer would write (or a `Failure`). Story ids are assigned in
@@ -64,6 +74,7 @@ class Pipeline:
         mentions: bool = False,
         batch_size: int = 64,
     ) -> None:
+        from newsflow.core.dedup import DedupState
         from newsflow.stages.dedup import dedup_config
         from newsflow.stages.enricher import EnricherCore, build_enricher
 
@@ -104,7 +115,7 @@ class Pipeline:
             article = clean(raw, min_words=self.cleaner_options.min_words)
         message = article.to_message(cleaned_at)
         validate(Contract.CLEAN, message)
-        message.update(assign(message, self.dedup_state, self.dedup_config).fields())
+        message.update(assign_story(message, self.dedup_state, self.dedup_config))
         validate(Contract.DEDUPED, message)
         return message
 

@@ -111,6 +111,9 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
             batch.size, within=batch.timeout_s
         )
         async for events in batches:
+            if not evicted_at[0]:
+                # This worker holds the sequence and the tables (the others are standbys).
+                log.info("dedup_deciding", articles_in_tables=len(state.articles))
             try:
                 with metrics.BATCH_SECONDS.labels("dedup").time():
                     # In the event loop, not a thread: table writes go through faust's producer.
