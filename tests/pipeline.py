@@ -27,6 +27,8 @@ def isolated_names(unique: str) -> dict[str, str]:
     return {
         "NEWSFLOW_TOPICS__RAW": f"test.{unique}.raw",
         "NEWSFLOW_TOPICS__CLEAN": f"test.{unique}.clean",
+        "NEWSFLOW_TOPICS__SEQUENCED": f"test.{unique}.sequenced",
+        "NEWSFLOW_TOPICS__DEDUPED": f"test.{unique}.deduped",
         "NEWSFLOW_TOPICS__ENRICHED": f"test.{unique}.enriched",
         "NEWSFLOW_TOPICS__DLQ": f"test.{unique}.dlq",
         "NEWSFLOW_GROUP_PREFIX": f"test-{unique}",
@@ -50,6 +52,8 @@ def stream_settings(unique: str, **overrides: Any) -> StreamSettings:
     topics = Topics(
         raw=names["NEWSFLOW_TOPICS__RAW"],
         clean=names["NEWSFLOW_TOPICS__CLEAN"],
+        sequenced=names["NEWSFLOW_TOPICS__SEQUENCED"],
+        deduped=names["NEWSFLOW_TOPICS__DEDUPED"],
         enriched=names["NEWSFLOW_TOPICS__ENRICHED"],
         dlq=names["NEWSFLOW_TOPICS__DLQ"],
     )

@@ -1,5 +1,5 @@
 """newsflow as a library: what the pipeline makes of articles, in-process, without Kafka or
-Elasticsearch. The same cores the cleaner and enricher stages run, batch by batch.
+Elasticsearch. The same cores the cleaner, dedup and enricher stages run, batch by batch.
 
     >>> from newsflow import Pipeline, clean_article
     >>> article = clean_article({"text": open("page.txt").read()})
@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsflow.core.cleaning import CleanArticle, as_is, clean
 from newsflow.core.contracts import Contract, validate
 from newsflow.core.documents import analysed_text, article_document, enriched_message
 from newsflow.core.ids import utc_now
 from newsflow.errors import NewsflowError
-from newsflow.settings import CleanerOptions, EnricherOptions
+from newsflow.settings import CleanerOptions, DedupOptions, EnricherOptions
+
+if TYPE_CHECKING:
+    from newsflow.core.dedup import DedupConfig, DedupState
 
 
 def clean_article(raw: dict[str, Any], *, min_words: int = 20) -> CleanArticle:
@@ -43,9 +46,18 @@ class Failure:
         return {"where": self.where, "error": self.error, "reason": self.reason}
 
 
+def assign_story(message: dict[str, Any], state: DedupState, config: DedupConfig) -> dict[str, Any]:
+    """`story_id` and `first_copy` (the dedup core is imported with the pipeline, not before:
+    `clean_article` needs none of its libraries)."""
+    from newsflow.core.dedup import assign
+
+    return assign(message, state, config).fields()
+
+
 class Pipeline:
-    """The cleaner and enricher cores in one process; `process` returns, for each raw article,
-    the document the indexer would write (or a `Failure`).
+    """The cleaner, dedup and enricher cores in one process; `process` returns, for each raw
+    article, the document the indexer would write (or a `Failure`). Story ids are assigned in
+    the order articles are given, across every call to `process` on this object.
 
     `skip_cleaning` takes each article's text as its body unchanged; `mentions` adds the text
     NER ran on (`analysed_text`) and, to every entity, its mentions with character offsets into
@@ -56,14 +68,19 @@ class Pipeline:
         self,
         cleaner: CleanerOptions | None = None,
         enricher: EnricherOptions | None = None,
+        dedup: DedupOptions | None = None,
         *,
         skip_cleaning: bool = False,
         mentions: bool = False,
         batch_size: int = 64,
     ) -> None:
+        from newsflow.core.dedup import DedupState
+        from newsflow.stages.dedup import dedup_config
         from newsflow.stages.enricher import EnricherCore, build_enricher
 
         self.cleaner_options = cleaner or CleanerOptions()
+        self.dedup_config = dedup_config(dedup or DedupOptions())
+        self.dedup_state = DedupState.in_memory()
         self.enricher_core = EnricherCore(build_enricher(enricher or EnricherOptions()))
         self.skip_cleaning = skip_cleaning
         self.mentions = mentions
@@ -98,6 +115,8 @@ class Pipeline:
             article = clean(raw, min_words=self.cleaner_options.min_words)
         message = article.to_message(cleaned_at)
         validate(Contract.CLEAN, message)
+        message.update(assign_story(message, self.dedup_state, self.dedup_config))
+        validate(Contract.DEDUPED, message)
         return message
 
     def _batch(

@@ -84,7 +84,7 @@ def _setup_command(args: argparse.Namespace) -> int:
     return 0
 
 
-STAGES = ("cleaner", "enricher", "indexer")
+STAGES = ("cleaner", "dedup", "enricher", "indexer")
 KINDS = ("auto", "text", "html", "jsonl", "feed")
 
 
@@ -98,7 +98,14 @@ def _run_command(args: argparse.Namespace) -> int:
         asyncio.run(
             require_topics(
                 Connections().bootstrap_servers,
-                [topics.raw, topics.clean, topics.enriched, topics.dlq],
+                [
+                    topics.raw,
+                    topics.clean,
+                    topics.sequenced,
+                    topics.deduped,
+                    topics.enriched,
+                    topics.dlq,
+                ],
             )
         )
         return run_all(STAGES)
@@ -170,9 +177,10 @@ def _search_command(args: argparse.Namespace) -> int:
             since=args.since,
             size=args.size,
             wait_s=args.wait,
+            collapse_stories=args.collapse_stories,
         )
     )
-    print_hits(hits, total, as_json=args.json)
+    print_hits(hits, total, as_json=args.json, stories=args.collapse_stories)
     return 0 if hits else 1
 
 
@@ -322,6 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         metavar="SECONDS",
         help="retry until something matches, at most this long",
+    )
+    search.add_argument(
+        "--collapse-stories",
+        action="store_true",
+        help="one hit per story (copies of one dispatch on many sites), with its copy count",
     )
     search.add_argument("--json", action="store_true", help="one JSON document a line")
     search.set_defaults(handler=_search_command)

@@ -77,8 +77,16 @@ class Topics(BaseModel):
 
     raw: str = "articles.raw"
     clean: str = "articles.clean"
+    # One partition: the dedup stage's single order of clean articles, which every worker and
+    # every replay agree on ("the first article of a story" is the first in this log).
+    sequenced: str = "articles.sequenced"
+    deduped: str = "articles.deduped"
     enriched: str = "articles.enriched"
     dlq: str = "articles.dlq"
+
+
+# The dedup stage's faust tables; each has a compacted changelog topic of one partition.
+DEDUP_TABLES = ("articles", "bands", "hashes")
 
 
 class StreamSettings(BaseSettings):
@@ -101,6 +109,10 @@ class StreamSettings(BaseSettings):
 
     def group_id(self, stage: str) -> str:
         return f"{self.group_prefix}-{stage}"
+
+    def changelog_topic(self, table: str) -> str:
+        """Faust's name for a dedup table's changelog: '<app id>-<table>-changelog'."""
+        return f"{self.group_id('dedup')}-{table}-changelog"
 
 
 class Observability(BaseSettings):
@@ -159,6 +171,25 @@ class CleanerOptions(_StageOptions):
         default=20,
         validation_alias=AliasChoices("NEWSFLOW_CLEANER_MIN_WORDS", "NEWSFLOW_MIN_WORDS"),
     )
+
+
+class DedupOptions(_StageOptions):
+    model_config = _settings_config("NEWSFLOW_DEDUP_")
+
+    batch_size: int = 256
+    batch_timeout_s: float = 0.2
+    # Estimated Jaccard similarity of the shingles from which two articles are one story.
+    threshold: float = 0.35
+    # The same, between two articles of one source (pages of one site share furniture).
+    same_source_threshold: float = 0.75
+    # Articles older than this (by the newest article's cleaning time) are forgotten.
+    window_s: int = 7 * 24 * 3600
+    shingle_words: int = 3
+    min_line_words: int = 5
+    num_perm: int = 128
+    bands: int = 64
+    # How often (in stream time) what has left the window is deleted from the tables.
+    evict_every_s: int = 3600
 
 
 class EnricherOptions(_StageOptions):
@@ -246,6 +277,10 @@ class _StageSettings(_Composed):
 
 class CleanerSettings(_StageSettings):
     cleaner: CleanerOptions = Field(default_factory=CleanerOptions)
+
+
+class DedupSettings(_StageSettings):
+    dedup: DedupOptions = Field(default_factory=DedupOptions)
 
 
 class EnricherSettings(_StageSettings):

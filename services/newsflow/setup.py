@@ -16,7 +16,7 @@ from newsflow.elastic.kibana import import_saved_objects, set_kibana_system_pass
 from newsflow.elastic.templates import ensure_indices
 from newsflow.errors import BackendUnavailable, SetupError
 from newsflow.retry import retry_async
-from newsflow.settings import SetupSettings
+from newsflow.settings import DEDUP_TABLES, SetupSettings
 
 log = structlog.get_logger()
 
@@ -26,17 +26,32 @@ def topic_specs(settings: SetupSettings) -> dict[str, dict[str, str]]:
     layout = settings.setup
     base = {"retention.ms": str(layout.retention_ms)}
     topics = settings.stream.topics
+    # The dedup tables' changelogs keep the latest value of each key (and forget deleted keys):
+    # the tables' content, however long the stage has run.
+    compacted = {"cleanup.policy": "compact"}
     return {
         topics.raw: {**base, "max.message.bytes": str(layout.raw_max_message_bytes)},
         topics.clean: dict(base),
+        topics.sequenced: dict(base),
+        topics.deduped: dict(base),
         topics.enriched: dict(base),
         topics.dlq: {"retention.ms": str(layout.dlq_retention_ms)},
+        **{settings.stream.changelog_topic(table): dict(compacted) for table in DEDUP_TABLES},
+    }
+
+
+def topic_partitions(settings: SetupSettings) -> dict[str, int]:
+    """Topic name -> partitions: the dedup stage's sequence and tables have exactly one."""
+    single = {settings.stream.topics.sequenced} | {
+        settings.stream.changelog_topic(table) for table in DEDUP_TABLES
+    }
+    return {
+        name: 1 if name in single else settings.setup.partitions for name in topic_specs(settings)
     }
 
 
 async def ensure_topics(settings: SetupSettings) -> list[str]:
     bootstrap = settings.connections.bootstrap_servers
-    partitions = settings.setup.partitions
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
     try:
         await admin.start()
@@ -46,10 +61,11 @@ async def ensure_topics(settings: SetupSettings) -> list[str]:
     try:
         existing = set(await admin.list_topics())
         specs = topic_specs(settings)
+        partitions = topic_partitions(settings)
         missing = [
             NewTopic(
                 name,
-                num_partitions=partitions,
+                num_partitions=partitions[name],
                 replication_factor=settings.setup.replication_factor,
                 topic_configs=config,
             )
@@ -59,18 +75,21 @@ async def ensure_topics(settings: SetupSettings) -> list[str]:
         for topic in missing:
             try:
                 await admin.create_topics([topic])
-                changes.append(f"topic {topic.name} ({partitions} partitions)")
+                changes.append(f"topic {topic.name} ({topic.num_partitions} partitions)")
             except TopicAlreadyExistsError:
                 pass
         described = await admin.describe_topics([n for n in specs if n in existing])
         grow = {
-            d["topic"]: NewPartitions(total_count=partitions)
+            d["topic"]: NewPartitions(total_count=partitions[d["topic"]])
             for d in described
-            if len(d["partitions"]) < partitions
+            if len(d["partitions"]) < partitions[d["topic"]]
         }
         if grow:
             await admin.create_partitions(grow)
-            changes.extend(f"topic {name} grown to {partitions} partitions" for name in grow)
+            changes.extend(
+                f"topic {name} grown to {spec.total_count} partitions"
+                for name, spec in grow.items()
+            )
     finally:
         await admin.close()
     return changes

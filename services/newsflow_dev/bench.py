@@ -1,4 +1,5 @@
-"""Throughput of `newsflow run all` (`make bench`): N copies of the sample with distinct ids.
+"""Throughput of `newsflow run all` (`make bench`): N copies of the sample with distinct ids;
+and first the dedup step alone (`newsflow_dev.dedup_bench`).
 
 Runs on its own topics, groups and index, so it measures and leaves the user's data alone.
 The pipeline is started and warmed up (models loaded, groups joined) before the clock starts;
@@ -58,7 +59,13 @@ async def _publish(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes
         await producer.stop()
 
 
-async def bench(stack: LocalStack, articles: int, timeout_s: float, enrichers: int = 1) -> None:
+async def bench(
+    stack: LocalStack,
+    articles: int,
+    timeout_s: float,
+    enrichers: int = 1,
+    dedup_articles: int = 5000,
+) -> None:
     console = Console()
     run = uuid.uuid4().hex[:8]
     env = {
@@ -66,7 +73,7 @@ async def bench(stack: LocalStack, articles: int, timeout_s: float, enrichers: i
         "ELASTICSEARCH_URL": stack.elasticsearch_url,
         **{
             f"NEWSFLOW_TOPICS__{k}": f"bench.{run}.{k.lower()}"
-            for k in ("RAW", "CLEAN", "ENRICHED", "DLQ")
+            for k in ("RAW", "CLEAN", "SEQUENCED", "DEDUPED", "ENRICHED", "DLQ")
         },
         "NEWSFLOW_GROUP_PREFIX": f"bench-{run}",
         "NEWSFLOW_INDEX_ALIAS": f"bench-{run}-articles",
@@ -76,6 +83,8 @@ async def bench(stack: LocalStack, articles: int, timeout_s: float, enrichers: i
     os.environ.update(env)
     settings = SetupSettings()
     await run_setup(settings)
+    if dedup_articles:
+        await _bench_dedup(console, stack, env, settings, dedup_articles, timeout_s)
     text = sample_article().read_text(encoding="utf-8")
     es = AsyncElasticsearch(stack.elasticsearch_url)
     pipeline = await asyncio.create_subprocess_exec(
@@ -123,15 +132,50 @@ async def bench(stack: LocalStack, articles: int, timeout_s: float, enrichers: i
         await es.close()
 
 
+async def _bench_dedup(
+    console: Console,
+    stack: LocalStack,
+    env: dict[str, str],
+    settings: SetupSettings,
+    count: int,
+    timeout_s: float,
+) -> None:
+    from newsflow.settings import DedupOptions
+    from newsflow.stages.dedup import dedup_config
+    from newsflow_dev.dedup_bench import core_rate, stage_rate, state_memory
+
+    config = dedup_config(DedupOptions())
+    rate = core_rate(count, config)
+    memory = state_memory(min(count, 20_000), config)
+    console.print(
+        f"dedup core alone: [bold]{rate:.0f} articles per CPU second[/] ({count} articles); "
+        "state per 100,000 articles: "
+        + ", ".join(f"{name} {size / 2**20:.0f} MiB" for name, size in memory.items())
+    )
+    # Its own group and topics' prefix would be the same: the stage reads what we publish here.
+    stage_env = {**env, "NEWSFLOW_GROUP_PREFIX": env["NEWSFLOW_GROUP_PREFIX"] + "-dedup"}
+    per_s, cpu = await stage_rate(stack.bootstrap_servers, stage_env, settings, count, timeout_s)
+    console.print(
+        f"dedup stage alone on Kafka: [bold]{per_s:.0f} articles/s[/], "
+        f"{cpu * 1000:.2f} CPU ms per article in the stage process ({count} articles)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m newsflow_dev.bench")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--enrichers", type=int, default=1, help="enricher workers in the group")
+    parser.add_argument(
+        "--dedup-articles",
+        type=int,
+        default=5000,
+        help="articles for the dedup step alone (0: skip)",
+    )
     args = parser.parse_args()
     stack = LocalStack()
     stack.up()
-    asyncio.run(bench(stack, args.articles, args.timeout, args.enrichers))
+    asyncio.run(bench(stack, args.articles, args.timeout, args.enrichers, args.dedup_articles))
     return 0
 
 

@@ -56,7 +56,7 @@ from newsflow.setup import run_setup
 from newsflow.stack import LocalStack
 from newsflow_dev.faults import Relay, stage_processes
 
-STAGES = ("cleaner", "enricher", "indexer")
+STAGES = ("cleaner", "dedup", "enricher", "indexer")
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,8 @@ class Chaos:
         self.topics = Topics(
             raw=f"chaos.{self.run}.raw",
             clean=f"chaos.{self.run}.clean",
+            sequenced=f"chaos.{self.run}.sequenced",
+            deduped=f"chaos.{self.run}.deduped",
             enriched=f"chaos.{self.run}.enriched",
             dlq=f"chaos.{self.run}.dlq",
         )
@@ -272,6 +274,8 @@ class Chaos:
             "ELASTICSEARCH_URL": es_url,
             "NEWSFLOW_TOPICS__RAW": t.raw,
             "NEWSFLOW_TOPICS__CLEAN": t.clean,
+            "NEWSFLOW_TOPICS__SEQUENCED": t.sequenced,
+            "NEWSFLOW_TOPICS__DEDUPED": t.deduped,
             "NEWSFLOW_TOPICS__ENRICHED": t.enriched,
             "NEWSFLOW_TOPICS__DLQ": t.dlq,
             "NEWSFLOW_GROUP_PREFIX": self.stream.group_prefix,
@@ -350,7 +354,7 @@ class Chaos:
         async def rebalancing() -> bool:
             try:
                 states = await group_states(
-                    self.stack.bootstrap_servers, {group: [self.topics.clean]}
+                    self.stack.bootstrap_servers, {group: [self.topics.deduped]}
                 )
             except NewsflowError:
                 return False
@@ -463,7 +467,8 @@ class Chaos:
         """Every stage has committed everything its input topics hold."""
         inputs = {
             "cleaner": [self.topics.raw],
-            "enricher": [self.topics.clean],
+            "dedup": [self.topics.clean, self.topics.sequenced],
+            "enricher": [self.topics.deduped],
             "indexer": [self.topics.enriched, self.topics.dlq],
         }
         try:

@@ -7,6 +7,8 @@
 - NER, ner-fr (Sequoia news sentences) and ner-en (CoNLL-2003 development split): exact span
   and type F1 on PER/LOC/ORG, spaCy alone and after newsflow's entity normalisation
   (`newsflow_dev.ner_evaluation`).
+- Dedup, a syndication set built from all of the above (`newsflow_dev.syndication`): pairwise
+  precision and recall of "same story".
 """
 
 from __future__ import annotations
@@ -111,6 +113,42 @@ def benchmark_f1(root: Path, extract: Callable[[str], str] | None = None) -> dic
     return {"pages": float(len(precisions)), "precision": precision, "recall": recall, "f1": f1}
 
 
+def print_syndication(console: Any, data: Path) -> None:
+    from rich.table import Table
+
+    from newsflow.core.dedup import DedupConfig
+    from newsflow_dev import syndication
+
+    built = syndication.build(data)
+    config = DedupConfig()
+    report = syndication.score(built, syndication.cleaned(built.items), config)
+    pairs = report.pairs
+    console.print(
+        f"Dedup: syndication set, {report.articles} articles of {report.stories} stories "
+        f"({report.rejected} rejected by the cleaner, {built.templates} site templates), "
+        f"threshold {config.threshold} (same source {config.same_source_threshold}): "
+        f"same-story pairs P {pairs.precision:.4f} R {pairs.recall:.4f} "
+        f"({pairs.true_positives} right of {pairs.predicted} predicted, {pairs.actual} true; "
+        "targets P >= 0.99, R >= 0.95)"
+    )
+    table = Table(title="Dedup: hard negatives (pairs of different stories)")
+    for column in ("kind", "pairs", "wrongly one story"):
+        table.add_column(column)
+    for kind, (count, merged) in report.hard_negatives.items():
+        table.add_row(kind, str(count), str(merged))
+    console.print(table)
+    table = Table(title="Dedup: copies given their original's story")
+    for column in ("copies", "found"):
+        table.add_column(column)
+    for label, (found, total) in sorted(report.copies_found.items()):
+        table.add_row(label, f"{found}/{total} = {found / total:.3f}")
+    console.print(table)
+    console.print(
+        f"Dedup state after the set: {report.state_bytes / report.articles:.0f} bytes of keys "
+        "and values per article"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print every measurement; `make eval` runs this on ../shared/eval."""
     import argparse
@@ -145,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         f"P {bench['precision']:.3f} R {bench['recall']:.3f} F1 {bench['f1']:.3f} "
         "(published: trafilatura 0.958)"
     )
+
+    print_syndication(console, args.data)
 
     for gold in GOLD_SETS:
         for model in args.models or gold.models:

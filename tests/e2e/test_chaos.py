@@ -7,7 +7,7 @@ import pytest
 from rich.console import Console
 
 from newsflow.stack import LocalStack
-from newsflow_dev.chaos import Chaos, Plan, report
+from newsflow_dev.chaos import STAGES, Chaos, Plan, report
 from tests.paths import SHARED_EVAL
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +20,7 @@ async def test_nothing_is_lost_under_faults(stack: LocalStack) -> None:
     report(result, console)
     assert result.faults["kafka broker restart"] == 1
     assert result.faults["elasticsearch outage"] == 1
-    assert sum(n for kind, n in result.faults.items() if kind.startswith("kill ")) == 3
+    assert sum(n for kind, n in result.faults.items() if kind.startswith("kill ")) == len(STAGES)
     assert result.published == result.good + result.letters_expected
     assert result.passed, result.line()
     assert result.letters_found == result.letters_expected > 0

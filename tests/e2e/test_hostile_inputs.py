@@ -14,7 +14,7 @@ from elasticsearch import AsyncElasticsearch
 from newsflow.ops.dead_letters import Filter, read_dead_letters
 from newsflow.ops.status import supervisor_restarts
 from newsflow.runtime.kafka import producer
-from newsflow.settings import Connections, StreamSettings, Topics
+from newsflow.settings import Connections, StreamSettings
 from newsflow.stack import LocalStack
 from newsflow_dev.chaos import hostile_inputs, oversize_page
 from newsflow_dev.faults import stage_processes
@@ -49,15 +49,7 @@ async def test_hostile_inputs_are_dead_letters_and_nothing_else_suffers(
     finally:
         await sender.stop()
 
-    stream = StreamSettings(
-        topics=Topics(
-            raw=env["NEWSFLOW_TOPICS__RAW"],
-            clean=env["NEWSFLOW_TOPICS__CLEAN"],
-            enriched=env["NEWSFLOW_TOPICS__ENRICHED"],
-            dlq=env["NEWSFLOW_TOPICS__DLQ"],
-        ),
-        group_prefix=env["NEWSFLOW_GROUP_PREFIX"],
-    )
+    stream = StreamSettings()  # the test's own names, from the environment the fixture set
     connections = Connections(kafka_bootstrap_servers=stack.bootstrap_servers)
     log = tmp_path / "pipeline.log"
     peak: dict[str, float] = {}
@@ -82,5 +74,6 @@ async def test_hostile_inputs_are_dead_letters_and_nothing_else_suffers(
         assert position in found, f"{what} is not a dead letter"
         assert found[position]["reason"], what
     assert {d["id"] for d in documents} == {f"{i:032x}" for i in (1, 2)}
-    assert restarts == {"cleaner": 0, "enricher": 0, "indexer": 0}
+    assert restarts is not None
+    assert set(restarts.values()) == {0}, restarts
     assert all(mb < MEMORY_BOUND_MB for mb in peak.values()), peak

@@ -30,7 +30,7 @@ async def test_sample_is_searchable_within_30_seconds_with_its_entities(
 ) -> None:
     alias = env["NEWSFLOW_INDEX_ALIAS"]
     log = tmp_path / "pipeline.log"
-    metrics_port = _free_port_block(3)
+    metrics_port = _free_port_block(5)
     with running_pipeline({**env, "NEWSFLOW_METRICS_PORT": str(metrics_port)}, log):
         published = newsflow("collect", str(SAMPLE), env=env)
         assert published.returncode == 0, published.stderr
@@ -45,7 +45,7 @@ async def test_sample_is_searchable_within_30_seconds_with_its_entities(
         found = newsflow("search", "Lavrov", "--person", "Sergueï Lavrov", "--json", env=env)
         metrics = {
             stage: _scrape(metrics_port + i)
-            for i, stage in enumerate(("cleaner", "enricher", "indexer"))
+            for i, stage in enumerate(("cleaner", "dedup", "enricher", "indexer"))
         }
 
     assert latency < 30
@@ -69,10 +69,13 @@ async def test_sample_is_searchable_within_30_seconds_with_its_entities(
     assert lavrov["count"] >= 5
     assert document["id"]
     assert document["content_hash"]
+    assert document["story_id"] == document["id"]
+    assert document["first_copy"] is True
     assert document["indexed_at"]
     assert found.returncode == 0, found.stderr
     assert orjson.loads(found.stdout.splitlines()[0])["id"] == document["id"]
     assert 'newsflow_messages_processed_total{stage="cleaner"} 1.0' in metrics["cleaner"]
+    assert 'newsflow_messages_processed_total{stage="dedup"} 1.0' in metrics["dedup"]
     assert 'newsflow_messages_processed_total{stage="enricher"} 1.0' in metrics["enricher"]
     assert f'newsflow_documents_indexed_total{{index="{alias}"}} 1.0' in metrics["indexer"]
 

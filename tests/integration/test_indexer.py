@@ -51,6 +51,8 @@ def enriched(article_id: str, **overrides: Any) -> bytes:
         "published_at": None,
         "collected_at": None,
         "cleaned_at": "2026-01-01T00:00:00Z",
+        "story_id": article_id,
+        "first_copy": True,
         "enriched_at": "2026-01-01T00:00:01Z",
         "pipeline_version": "test",
     }

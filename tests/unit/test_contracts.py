@@ -54,12 +54,16 @@ def test_fixtures_as_collected_are_valid_raw_messages() -> None:
         validate(Contract.RAW, complete(item, None, "2026-01-01T00:00:00Z"))
 
 
-def test_sample_through_clean_and_enriched_contracts() -> None:
+def test_sample_through_clean_deduped_and_enriched_contracts() -> None:
     raw = complete(
         {"text": (FIXTURES / "sample_article.txt").read_text("utf-8")}, None, "2026-01-01T00:00:00Z"
     )
     message = clean(raw).to_message("2026-01-01T00:00:01Z")
     validate(Contract.CLEAN, message)
+    message = {**message, "story_id": message["id"], "first_copy": True}
+    validate(Contract.DEDUPED, message)
+    with pytest.raises(ContractError, match="deduped schema violation"):
+        encode(Contract.DEDUPED, {**message, "story_id": None})
     entities = normalize_mentions([Mention("Sergueï Lavrov", "PER", 0, 14)], "Sergueï Lavrov", "fr")
     enriched = {
         "schema_version": 1,

@@ -86,11 +86,11 @@ def test_compose_starts_in_order(compose_config: dict[str, Any]) -> None:
     services = compose_config["services"]
     assert services["setup"]["depends_on"]["kafka"]["condition"] == "service_healthy"
     assert services["setup"]["depends_on"]["elasticsearch"]["condition"] == "service_healthy"
-    for stage in ("cleaner", "enricher", "indexer", "collector"):
+    for stage in ("cleaner", "dedup", "enricher", "indexer", "collector"):
         assert (
             services[stage]["depends_on"]["setup"]["condition"] == "service_completed_successfully"
         )
-    for name in ("kafka", "elasticsearch", "kibana", "cleaner", "enricher", "indexer"):
+    for name in ("kafka", "elasticsearch", "kibana", "cleaner", "dedup", "enricher", "indexer"):
         assert "test" in services[name]["healthcheck"], name
         assert services[name]["restart"] == "unless-stopped", name
     assert services["setup"]["restart"] == "no"
@@ -112,11 +112,12 @@ def test_compose_kafka_and_elasticsearch_settings(compose_config: dict[str, Any]
 def test_each_image_installs_only_its_stage(compose_config: dict[str, Any]) -> None:
     extras = {
         name: compose_config["services"][name]["build"]["args"]["EXTRAS"]
-        for name in ("setup", "cleaner", "enricher", "indexer", "collector")
+        for name in ("setup", "cleaner", "dedup", "enricher", "indexer", "collector")
     }
     assert extras == {
         "setup": "",
         "cleaner": "cleaner",
+        "dedup": "dedup",
         "enricher": "enricher",
         "indexer": "",
         "collector": "collector",
@@ -199,7 +200,13 @@ def test_saved_objects_are_complete_and_references_resolve(
     ids = {(o["type"], o["id"]) for o in saved_objects}
     assert {t for t, _ in ids} == {"index-pattern", "search", "visualization", "dashboard"}
     titles = {o["attributes"]["title"] for o in saved_objects}
-    assert {"French articles", "Mentions of a person", "newsflow overview"} <= titles
+    assert {
+        "French articles",
+        "Mentions of a person",
+        "First copies only",
+        "Stories by number of outlets",
+        "newsflow overview",
+    } <= titles
     for item in saved_objects:
         for ref in item["references"]:
             assert (ref["type"], ref["id"]) in ids, (item["id"], ref)
@@ -216,6 +223,7 @@ def test_saved_objects_are_complete_and_references_resolve(
         "newsflow-languages",
         "newsflow-sources",
         "newsflow-dead-letters-by-stage",
+        "newsflow-stories-by-outlets",
     ):
         assert needed in shown
 

@@ -21,7 +21,9 @@ ENGLISH = (
 
 @pytest.fixture(scope="module")
 def sample_message() -> dict[str, object]:
-    return clean({"text": SAMPLE.read_text("utf-8")}).to_message("2026-01-01T00:00:00Z")
+    """The sample as the enricher reads it: cleaned, then given its story."""
+    message = clean({"text": SAMPLE.read_text("utf-8")}).to_message("2026-01-01T00:00:00Z")
+    return {**message, "story_id": message["id"], "first_copy": True}
 
 
 def test_a_batch_gets_languages_and_entities_from_the_configured_model(

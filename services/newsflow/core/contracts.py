@@ -24,6 +24,7 @@ SCHEMA_VERSION = 1
 class Contract(enum.StrEnum):
     RAW = "raw"
     CLEAN = "clean"
+    DEDUPED = "deduped"
     ENRICHED = "enriched"
     DEAD_LETTER = "dead-letter"
 

@@ -8,7 +8,7 @@ from typing import Any
 from newsflow import __version__
 from newsflow.core.contracts import SCHEMA_VERSION
 
-# Fields of a clean message that the enriched message carries unchanged.
+# Fields of a deduped message that the enriched message carries unchanged.
 CARRIED = (
     "id",
     "url",
@@ -21,6 +21,8 @@ CARRIED = (
     "published_at",
     "collected_at",
     "cleaned_at",
+    "story_id",
+    "first_copy",
 )
 
 

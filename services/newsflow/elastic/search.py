@@ -60,6 +60,39 @@ def build_query(
     return {"bool": {"must": must, "filter": filters}}
 
 
+def story_collapse(outlets: int = 10) -> dict[str, Any]:
+    """Search arguments for one hit per story_id, with its copies counted."""
+    return {
+        "collapse": {
+            "field": "story_id",
+            "inner_hits": {
+                "name": "copies",
+                "size": outlets,
+                "_source": ["source"],
+                "sort": [{"date": {"order": "asc", "unmapped_type": "date"}}],
+            },
+        },
+        # Hits count documents even when collapsed: the number of stories is a cardinality
+        # (exact below its precision threshold of 3,000 stories, approximate above).
+        "aggregations": {"stories": {"cardinality": {"field": "story_id"}}},
+    }
+
+
+def collapsed_hits(response: Any) -> tuple[list[dict[str, Any]], int]:
+    hits = []
+    for hit in response["hits"]["hits"]:
+        copies = hit["inner_hits"]["copies"]["hits"]
+        outlets = [c["_source"].get("source") for c in copies["hits"]]
+        hits.append(
+            {
+                **hit["_source"],
+                "copies": int(copies["total"]["value"]),
+                "outlets": list(dict.fromkeys(o for o in outlets if o)),
+            }
+        )
+    return hits, int(response["aggregations"]["stories"]["value"])
+
+
 async def search(
     text: str | None,
     *,
@@ -70,8 +103,13 @@ async def search(
     since: str | None = None,
     size: int = 10,
     wait_s: float = 0.0,
+    collapse_stories: bool = False,
     settings: SearchSettings | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
+    """Matching documents and how many match. With `collapse_stories`, one hit per story (the
+    best-scoring copy; Elasticsearch field collapsing on story_id), each with `copies` (how
+    many documents of its story match) and `outlets` (the sources of up to ten of them); the
+    count is then of matching stories."""
     settings = settings or SearchSettings()
     es = es_client(settings.connections)
     alias = settings.index.index_alias
@@ -82,6 +120,7 @@ async def search(
             response = await es.search(
                 index=alias,
                 size=size,
+                **(story_collapse() if collapse_stories else {}),
                 query=build_query(
                     text,
                     fields,
@@ -95,6 +134,8 @@ async def search(
             )
         except NotFoundError:
             return [], 0
+        if collapse_stories:
+            return collapsed_hits(response)
         hits = [hit["_source"] for hit in response["hits"]["hits"]]
         return hits, int(response["hits"]["total"]["value"])
 
@@ -104,15 +145,16 @@ async def search(
         await es.close()
 
 
-def print_hits(hits: list[dict[str, Any]], total: int, *, as_json: bool = False) -> None:
+def print_hits(
+    hits: list[dict[str, Any]], total: int, *, as_json: bool = False, stories: bool = False
+) -> None:
     if as_json:
         for hit in hits:
             print(orjson.dumps(hit).decode())
         return
     console = Console()
-    console.print(
-        f"{total} article(s) match" + (f", showing {len(hits)}" if total > len(hits) else "")
-    )
+    what = "story(ies)" if stories else "article(s)"
+    console.print(f"{total} {what} match" + (f", showing {len(hits)}" if total > len(hits) else ""))
     for hit in hits:
         date = hit.get("published_at") or hit.get("collected_at") or "undated"
         console.print()
@@ -124,6 +166,12 @@ def print_hits(hits: list[dict[str, Any]], total: int, *, as_json: bool = False)
                 style="dim",
             )
         )
+        if "copies" in hit:
+            others = ", ".join(hit["outlets"])
+            console.print(
+                Text(f"  {hit['copies']} cop{'y' if hit['copies'] == 1 else 'ies'}", style="green")
+                + Text(f" ({others})" if others else "")
+            )
         for label, key in (
             ("people", "persons"),
             ("places", "locations"),

@@ -15,7 +15,7 @@ from newsflow.runtime.kafka import GroupState, group_states
 from newsflow.runtime.supervisor import state_file
 from newsflow.settings import Connections, IndexNames, StreamSettings
 
-STAGES = ("cleaner", "enricher", "indexer")
+STAGES = ("cleaner", "dedup", "enricher", "indexer")
 
 
 @dataclass
@@ -59,7 +59,8 @@ def _stage_inputs(stream: StreamSettings) -> dict[str, list[str]]:
     topics = stream.topics
     return {
         "cleaner": [topics.raw],
-        "enricher": [topics.clean],
+        "dedup": [topics.clean, topics.sequenced],
+        "enricher": [topics.deduped],
         "indexer": [topics.enriched, topics.dlq],
     }
 

@@ -24,18 +24,14 @@ EXIT_STAGE_FAULT = 70
 STARTUP_WAIT_S = 120.0
 
 
-def build_app(
-    core: StageCore,
-    connections: Connections,
-    settings: StreamSettings,
-    batch: Batch,
-    source: str,
-    sink: str,
+def faust_app(
+    name: str, connections: Connections, settings: StreamSettings, batch: Batch
 ) -> faust.App:
-    datadir = settings.state_dir / "faust" / settings.group_id(core.name)
+    """A faust app (= a consumer group) for one stage, with the options every stage shares."""
+    datadir = settings.state_dir / "faust" / settings.group_id(name)
     datadir.mkdir(parents=True, exist_ok=True)
-    app = faust.App(
-        settings.group_id(core.name),
+    return faust.App(
+        settings.group_id(name),
         broker=[f"kafka://{server}" for server in connections.bootstrap_servers.split(",")],
         value_serializer="raw",
         key_serializer="raw",
@@ -53,6 +49,17 @@ def build_app(
         broker_commit_every=batch.size,
         broker_commit_interval=1.0,
     )
+
+
+def build_app(
+    core: StageCore,
+    connections: Connections,
+    settings: StreamSettings,
+    batch: Batch,
+    source: str,
+    sink: str,
+) -> faust.App:
+    app = faust_app(core.name, connections, settings, batch)
     source_topic = app.topic(
         source, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
     )
@@ -83,32 +90,40 @@ def build_app(
         )
         async for events in batches:
             try:
-                await runner.handle([_incoming(event) for event in events])
+                await runner.handle([incoming(event) for event in events])
             except Exception:  # logged, then the process exits without acking
                 log.critical("stage_failed_exiting_unacked", stage=core.name, exc_info=True)
                 os._exit(EXIT_STAGE_FAULT)
 
+    watch(app, core.name, connections, settings.group_id(core.name), [source])
+    return app
+
+
+def watch(
+    app: faust.App, stage: str, connections: Connections, group: str, sources: list[str]
+) -> None:
+    """Liveness (a heartbeat from the event loop) and the group's lag as a Prometheus gauge."""
+
     @app.timer(interval=5.0)  # type: ignore[untyped-decorator]
     async def heartbeat() -> None:
-        # The event loop turns: what the liveness endpoint reports.
         metrics.beat()
-
-    group = settings.group_id(core.name)
 
     @app.timer(interval=15.0)  # type: ignore[untyped-decorator]
     async def report_lag() -> None:
         try:
-            states = await group_states(connections.bootstrap_servers, {group: [source]})
+            states = await group_states(connections.bootstrap_servers, {group: sources})
         except BackendUnavailable:
             return  # Kafka is down: the stage's own retries say so; the gauge keeps its value
-        metrics.record_lag(
-            core.name, [(p.topic, p.partition, p.lag) for p in states[group].partitions]
-        )
-
-    return app
+        metrics.record_lag(stage, [(p.topic, p.partition, p.lag) for p in states[group].partitions])
 
 
-def _incoming(event: EventT[bytes]) -> Incoming:
+def require_stage_topics(connections: Connections, topics: list[str]) -> None:
+    """Before the worker starts: faust would only warn, again and again, about a topic that
+    does not exist; a broker that is restarting is waited for."""
+    asyncio.run(require_topics(connections.bootstrap_servers, topics, STARTUP_WAIT_S))
+
+
+def incoming(event: EventT[bytes]) -> Incoming:
     message = event.message
     return Incoming(message.key, message.value, message.topic, message.partition, message.offset)
 
@@ -123,12 +138,7 @@ def run_faust_stage(
     sink: str,
 ) -> None:
     logs.configure(observability.log_level)
-    # Faust would only warn, again and again, about a topic that does not exist.
-    asyncio.run(
-        require_topics(
-            connections.bootstrap_servers, [source, sink, stream.topics.dlq], STARTUP_WAIT_S
-        )
-    )
+    require_stage_topics(connections, [source, sink, stream.topics.dlq])
     metrics.serve(observability.metrics_port, observability.metrics_host)
     app = build_app(core, connections, stream, batch, source, sink)
     worker = faust.Worker(app, loglevel=observability.log_level.upper(), quiet=True)

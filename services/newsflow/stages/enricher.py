@@ -1,4 +1,4 @@
-"""The enricher stage: articles.clean -> articles.enriched (faust agent, its own consumer group).
+"""The enricher stage: articles.deduped -> articles.enriched (faust agent, its own consumer group).
 
 Language detection and NER run on the whole batch the agent takes from the stream.
 """
@@ -29,7 +29,7 @@ def build_enricher(options: EnricherOptions) -> Enricher:
 
 class EnricherCore:
     name = "enricher"
-    input_contract = Contract.CLEAN
+    input_contract = Contract.DEDUPED
     output_contract = Contract.ENRICHED
 
     def __init__(self, enricher: Enricher) -> None:
@@ -60,6 +60,6 @@ def run() -> None:
         settings.stream,
         settings.observability,
         settings.enricher.batch,
-        topics.clean,
+        topics.deduped,
         topics.enriched,
     )
