@@ -307,6 +307,14 @@ class Chaos:
         self.result.faults[f"kill {stage}"] += 1
         return True
 
+    async def _kill_when_running(self, stage: str) -> bool:
+        """Kill the stage's process, waiting for it if the supervisor is restarting it."""
+
+        async def killed() -> bool:
+            return self._kill(stage)
+
+        return await self._until(killed, 60)
+
     async def _sample_rss(self) -> None:
         peaks = self.result.peak_rss_mb
         while True:
@@ -344,7 +352,8 @@ class Chaos:
         async def busy() -> bool:
             return await self._lag("indexer", [self.topics.enriched]) > 0
 
-        if await self._until(busy, 15) and self._kill("indexer"):
+        in_flight = await self._until(busy, 15)
+        if await self._kill_when_running("indexer") and in_flight:
             self.result.faults["(of which with a batch in flight)"] += 1
 
     async def kill_enricher_mid_rebalance(self) -> None:
@@ -361,7 +370,7 @@ class Chaos:
             return states[group].state in ("PreparingRebalance", "CompletingRebalance")
 
         seen = await self._until(rebalancing, 60)
-        if self._kill("enricher") and seen:
+        if await self._kill_when_running("enricher") and seen:
             self.result.faults["(of which during a rebalance)"] += 1
         await asyncio.sleep(20)
         self.extra_enricher.send_signal(signal.SIGTERM)
@@ -393,7 +402,7 @@ class Chaos:
 
         def kill(stage: str) -> Callable[[], Awaitable[Any]]:
             async def action() -> None:
-                self._kill(stage)
+                await self._kill_when_running(stage)
 
             return action
 

@@ -125,7 +125,20 @@ class ArticleEntities:
     mentions: list[Mention] = field(default_factory=list)
 
     def names(self, label: str) -> list[str]:
-        return [e.name for e in self.entities if e.label == label]
+        """The canonical names of one label, each followed by its acronym when the article links
+        one to it: readers search "OSCE" as often as the name it stands for."""
+        names: list[str] = []
+        for entity in self.entities:
+            if entity.label != label:
+                continue
+            names.append(entity.name)
+            names.extend(f for f in entity.forms if _is_acronym(f) and f != entity.name)
+        return list(dict.fromkeys(names))
+
+
+def _is_acronym(form: str) -> bool:
+    letters = form.replace(".", "")
+    return 2 <= len(letters) <= 10 and letters.isalpha() and letters.isupper() and " " not in form
 
 
 @dataclass(frozen=True)
