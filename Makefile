@@ -55,8 +55,8 @@ demo: install ## stack up, pipeline up, the sample article collected and searche
 eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
 	$(BIN)/python -m newsflow_dev.evaluation --data $(or $(EVAL_DATA),../shared/eval)
 
-bench: install ## throughput of `newsflow run all` for 1,000 articles on the local stack
-	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),1000) --enrichers $(or $(ENRICHERS),1)
+bench: install ## every stage and the pipeline against their limits, 2,000 real articles (ARTICLES=N)
+	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),2000) --data $(or $(EVAL_DATA),../shared/eval)
 
 COMPOSE = docker compose --env-file deploy/versions.env --env-file deploy/.env -f deploy/docker-compose.yml
 
