@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -98,6 +99,10 @@ class StageRunner:
         self.settings = settings
         self.output_topic = output_topic
         self.send = send
+        # One thread for every batch: the default executor spreads batches over several threads,
+        # each with its own malloc arena holding a batch's peak (the enricher's RSS grew by
+        # ~230 MB that way).
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{core.name}-batch")
 
     def _dead_letter(
         self, error: BaseException, record: Incoming, article_id: str | None = None
@@ -158,7 +163,8 @@ class StageRunner:
         if not records:
             return
         with metrics.BATCH_SECONDS.labels(self.core.name).time():
-            outgoing = await asyncio.to_thread(self.plan, records)
+            loop = asyncio.get_running_loop()
+            outgoing = await loop.run_in_executor(self.worker, self.plan, records)
             await deliver(outgoing, self.send, self.settings, self.core.name)
 
 
