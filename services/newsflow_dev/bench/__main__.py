@@ -224,7 +224,7 @@ async def bench(
                 "limit": limit,
             },
             {
-                "name": "Kafka produce",
+                "name": "aiokafka produce",
                 "measured": produced.rate,
                 "limit_name": "consume",
                 "limit": consumed.rate,

@@ -24,6 +24,7 @@ from elasticsearch.helpers import async_bulk
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from newsflow.cli import STAGES
 from newsflow.core.cleaning import clean
 from newsflow.core.contracts import Contract, decode
 from newsflow.core.documents import analysed_text, article_document
@@ -429,9 +430,31 @@ class Pipeline:
             )
         # Every process is a stage named by its command line; the label is only a fallback.
         self.watch = ProcessWatch({f"pipeline-{p.pid}": p.pid for p in self.processes})
+        await self.wait_joined(offsets)
         await publish(self.context, self.names.topics.raw, warm_records)
         await self.wait_through(offsets, len(warm_records), "pipeline warm-up", 0)
+        await self.wait_joined(offsets)
         return time.monotonic() - started
+
+    async def wait_joined(self, offsets: Offsets) -> None:
+        """Until every worker is in its group and no rebalance is under way, so that no
+        rebalance (a pause of seconds) falls inside a measurement."""
+        members = {stage: 1 for stage in STAGES} | {"enricher": self.enrichers}
+        deadline = time.monotonic() + self.context.timeout_s
+        with self.context.console.status("waiting for every worker to join its group"):
+            while True:
+                states = {s: await offsets.group_state(self.names.group(s)) for s in members}
+                if all(states[s] == ("Stable", n) for s, n in members.items()):
+                    return
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"consumer groups not stable: {states}")
+                for process in self.processes:
+                    if process.returncode is not None:
+                        raise RuntimeError(
+                            f"a pipeline process exited ({process.returncode}); "
+                            f"logs in {self.context.logs}"
+                        )
+                await asyncio.sleep(0.5)
 
     async def through(self, offsets: Offsets) -> int:
         """Articles the indexer has acknowledged: documents and dead letters alike."""

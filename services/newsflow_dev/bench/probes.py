@@ -43,6 +43,14 @@ class Offsets:
         )
         return int(sum(max(o.offset, 0) for o in offsets.values()))
 
+    async def group_state(self, group: str) -> tuple[str, int]:
+        """A consumer group's state ("Stable", "PreparingRebalance", ...) and member count."""
+        for response in await self.admin.describe_consumer_groups([group]):
+            for described in response.groups:
+                # (error_code, group_id, state, protocol_type, protocol, members, ...)
+                return str(described[2]), len(described[5])
+        return "Dead", 0
+
 
 def stage_label(cmdline: list[str]) -> str | None:
     """'cleaner' for `python -m newsflow.cli run cleaner`; 'supervisor' for `run all`."""

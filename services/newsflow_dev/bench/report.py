@@ -111,11 +111,12 @@ def chart(results: dict[str, Any], path: Path) -> None:
     bars.set_xticks(list(positions))
     bars.set_xticklabels([f"{p['name']}\nvs {p['limit_name']}" for p in pairs], fontsize=8)
     bars.set_yscale("log")
+    bars.set_ylim(top=max([*measured, *limits, 1.0]) * 4)
     bars.set_ylabel("articles (documents, records) per second")
     bars.set_title(
         f"each stage beside its limit — {results['articles']:,} articles, {results['cores']} cores"
     )
-    bars.legend(loc="upper right")
+    bars.legend(loc="upper left")
     values = results["latency"]["values"]
     if values:
         histogram.hist(values, bins=40, color="#3b6ea8")
