@@ -10,6 +10,9 @@ records in and out of the runner.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +32,24 @@ log = structlog.get_logger()
 Result = dict[str, Any] | BaseException
 # (topic, key, value) -> a future that completes when the broker has the record (acks=all).
 Send = Callable[[str, bytes | None, bytes], Awaitable[Awaitable[Any]]]
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def release_freed_memory() -> None:
+    """Give the memory a batch freed back to the system. glibc keeps freed blocks in its arenas,
+    so a process's RSS would stay at its largest batch's peak (the enricher's: ~230 MB more)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 class StageCore(Protocol):
@@ -125,6 +146,12 @@ class StageRunner:
             planned[index] = self._output(record, message, result)
         return [planned[i] for i in range(len(records))]
 
+    def _plan_and_trim(self, records: Sequence[Incoming]) -> list[Outgoing]:
+        try:
+            return self.plan(records)
+        finally:
+            release_freed_memory()
+
     def _process(self, valid: list[tuple[Incoming, dict[str, Any]]]) -> list[Result]:
         messages = [message for _, message in valid]
         if not messages:
@@ -164,7 +191,7 @@ class StageRunner:
             return
         with metrics.BATCH_SECONDS.labels(self.core.name).time():
             loop = asyncio.get_running_loop()
-            outgoing = await loop.run_in_executor(self.worker, self.plan, records)
+            outgoing = await loop.run_in_executor(self.worker, self._plan_and_trim, records)
             await deliver(outgoing, self.send, self.settings, self.core.name)
 
 
