@@ -164,6 +164,10 @@ async def bench(
     for stage, measured in alone.items():
         name, limit_measured = limits.get(stage, ("", measured))
         note = f"{ratio(measured.rate, limit_measured.rate):.2f} × {name}" if name else ""
+        if name and measured.cpu_per_item and limit_measured.cpu_per_item:
+            # Per CPU second, which other people's load on the machine disturbs less.
+            cpu_ratio = limit_measured.cpu_per_item / measured.cpu_per_item
+            note += f" (CPU {cpu_ratio:.2f} ×)"
         rows.append(_row(f"{stage} alone", measured, note))
     rows += [
         _row("spaCy nlp.pipe", nlp, "same models and texts, in process"),
