@@ -49,8 +49,14 @@ from newsflow.setup import run_setup
 from newsflow_dev.bench.probes import Offsets, ProcessWatch
 from newsflow_dev.bench.stats import Measured, progress_point
 
-# Faust stages measured alone: the topic each reads and the topic it writes.
-SOLO_TOPICS = {"cleaner": ("raw", "clean"), "enricher": ("clean", "enriched")}
+# Faust stages measured alone: the topic each reads and the topic it finally writes (a dedup
+# stage, where there is one, sits between the cleaner and the enricher).
+_HAS_DEDUP = "deduped" in Topics.model_fields
+SOLO_TOPICS = {
+    "cleaner": ("raw", "clean"),
+    "dedup": ("clean", "deduped"),
+    "enricher": ("deduped" if _HAS_DEDUP else "clean", "enriched"),
+}
 _POLL_S = 0.2
 
 
@@ -62,12 +68,8 @@ class Names:
 
     @property
     def topics(self) -> Topics:
-        return Topics(
-            raw=f"{self.prefix}.raw",
-            clean=f"{self.prefix}.clean",
-            enriched=f"{self.prefix}.enriched",
-            dlq=f"{self.prefix}.dlq",
-        )
+        # Every topic the pipeline has, so that no phase ever touches the default ones.
+        return Topics(**{field: f"{self.prefix}.{field}" for field in Topics.model_fields})
 
     @property
     def index(self) -> IndexNames:

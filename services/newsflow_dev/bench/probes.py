@@ -17,6 +17,7 @@ class Offsets:
 
     def __init__(self, bootstrap_servers: str, partitions: int) -> None:
         self.partitions = partitions
+        self._counts: dict[str, int] = {}
         self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
         self.admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
 
@@ -28,18 +29,23 @@ class Offsets:
         await self.consumer.stop()
         await self.admin.close()
 
-    def _partitions(self, topics: Iterable[str]) -> list[TopicPartition]:
-        return [TopicPartition(t, p) for t in topics for p in range(self.partitions)]
+    async def _partitions(self, topics: Iterable[str]) -> list[TopicPartition]:
+        """Every partition of the topics (topics may differ in partitions), looked up once."""
+        missing = [t for t in topics if t not in self._counts]
+        if missing:
+            for described in await self.admin.describe_topics(missing):
+                self._counts[described["topic"]] = len(described["partitions"]) or self.partitions
+        return [TopicPartition(t, p) for t in topics for p in range(self._counts[t])]
 
     async def end(self, *topics: str) -> int:
         """Records ever written to the topics (all partitions)."""
-        ends = await self.consumer.end_offsets(self._partitions(topics))
+        ends = await self.consumer.end_offsets(await self._partitions(topics))
         return int(sum(ends.values()))
 
     async def committed(self, group: str, *topics: str) -> int:
         """Records of the topics the group has committed."""
         offsets = await self.admin.list_consumer_group_offsets(
-            group, partitions=self._partitions(topics)
+            group, partitions=await self._partitions(topics)
         )
         return int(sum(max(o.offset, 0) for o in offsets.values()))
 
