@@ -56,8 +56,8 @@ demo: install ## stack up, pipeline up, the sample article collected and searche
 eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
 	$(BIN)/python -m newsflow_dev.evaluation --data $(or $(EVAL_DATA),../shared/eval)
 
-bench: install ## throughput of `newsflow run all` for 1,000 articles on the local stack
-	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),1000) --enrichers $(or $(ENRICHERS),1)
+bench: install ## every stage and the pipeline against their limits, 2,000 real articles (ARTICLES=N)
+	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),2000) --data $(or $(EVAL_DATA),../shared/eval)
 
 chaos: install ## faults injected while N articles flow (default 10,000): nothing lost, every bad input a dead letter
 	$(BIN)/python -m newsflow_dev.chaos --articles $(or $(ARTICLES),10000) --data $(or $(EVAL_DATA),../shared/eval)

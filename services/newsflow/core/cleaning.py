@@ -18,6 +18,7 @@ from typing import Any
 
 import justext
 import trafilatura
+from trafilatura.settings import set_date_params
 
 from newsflow.core.contracts import SCHEMA_VERSION
 from newsflow.core.ids import article_id, content_hash, to_utc_iso
@@ -174,6 +175,10 @@ def _from_html(document: str, url: str | None) -> tuple[list[str], str | None, s
         include_images=False,
         include_links=False,
         favor_precision=False,
+        # Without the extensive search, htmldate never calls dateparser, whose first use in a
+        # process compiles the patterns of every locale (about 2 s of CPU, stalling the stage).
+        # On 208 real pages it found 204 dates of 208.
+        date_extraction_params=set_date_params(extensive=False),
     )
     if extracted is None:
         return [], None, None

@@ -25,6 +25,8 @@ UNDETERMINED = "und"
 # Characters of text per `nlp.pipe` call: with French and English loaded and the language
 # detector, a 50,000-character chunk keeps the process under 900 MB on long articles.
 MAX_CHUNK_CHARS = 50_000
+# Characters of a text that language detection reads.
+DETECTION_CHARS = 1000
 # Components other than NER that French and English spaCy pipelines ship; NER in these models
 # has its own tok2vec, so they are not even loaded.
 _NOT_NER = (
@@ -60,9 +62,12 @@ def _detector(languages: tuple[str, ...]) -> lingua.LanguageDetector:
         codes = [getattr(lingua.IsoCode639_1, code.upper()) for code in languages]
     except AttributeError as exc:
         raise ConfigError(f"unknown ISO 639-1 language code in {languages}") from exc
+    # Low-accuracy mode (trigram models only) reads articles as well as the full models do, at
+    # a tenth of the memory (about 20 MB instead of 200 MB for seven languages).
     return (
         lingua.LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
         .with_preloaded_language_models()
+        .with_low_accuracy_mode()
         .build()
     )
 
@@ -109,7 +114,10 @@ class Enricher:
 
     def detect(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         results: list[tuple[str, float]] = []
-        for values in self.detector.compute_language_confidence_values_in_parallel(list(texts)):
+        # The language is settled well within the first characters (title and lead first); the
+        # cost of detection grows with the length read.
+        prefixes = [text[:DETECTION_CHARS] for text in texts]
+        for values in self.detector.compute_language_confidence_values_in_parallel(prefixes):
             best = values[0] if values else None
             if best is None or best.value < self.min_confidence:
                 results.append((UNDETERMINED, best.value if best else 0.0))

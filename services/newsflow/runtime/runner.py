@@ -10,7 +10,11 @@ records in and out of the runner.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import functools
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -28,6 +32,24 @@ log = structlog.get_logger()
 Result = dict[str, Any] | BaseException
 # (topic, key, value) -> a future that completes when the broker has the record (acks=all).
 Send = Callable[[str, bytes | None, bytes], Awaitable[Awaitable[Any]]]
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def release_freed_memory() -> None:
+    """Give the memory a batch freed back to the system. glibc keeps freed blocks in its arenas,
+    so a process's RSS would stay at its largest batch's peak (the enricher's: ~230 MB more)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 class StageCore(Protocol):
@@ -98,6 +120,10 @@ class StageRunner:
         self.settings = settings
         self.output_topic = output_topic
         self.send = send
+        # One thread for every batch: the default executor spreads batches over several threads,
+        # each with its own malloc arena holding a batch's peak (the enricher's RSS grew by
+        # ~230 MB that way).
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{core.name}-batch")
 
     def _dead_letter(
         self, error: BaseException, record: Incoming, article_id: str | None = None
@@ -119,6 +145,12 @@ class StageRunner:
         for index, (record, message), result in zip(positions, valid, results, strict=True):
             planned[index] = self._output(record, message, result)
         return [planned[i] for i in range(len(records))]
+
+    def _plan_and_trim(self, records: Sequence[Incoming]) -> list[Outgoing]:
+        try:
+            return self.plan(records)
+        finally:
+            release_freed_memory()
 
     def _process(self, valid: list[tuple[Incoming, dict[str, Any]]]) -> list[Result]:
         messages = [message for _, message in valid]
@@ -158,7 +190,8 @@ class StageRunner:
         if not records:
             return
         with metrics.BATCH_SECONDS.labels(self.core.name).time():
-            outgoing = await asyncio.to_thread(self.plan, records)
+            loop = asyncio.get_running_loop()
+            outgoing = await loop.run_in_executor(self.worker, self._plan_and_trim, records)
             await deliver(outgoing, self.send, self.settings, self.core.name)
 
 
