@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from lxml import etree, html  # type: ignore[import-untyped]
+from lxml import etree, html
 
 from newsflow.errors import ConfigError
 
