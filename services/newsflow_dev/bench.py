@@ -84,7 +84,7 @@ async def bench(
     settings = SetupSettings()
     await run_setup(settings)
     if dedup_articles:
-        await _bench_dedup(console, stack, env, settings, dedup_articles, timeout_s)
+        await _bench_dedup(console, stack, env, dedup_articles, timeout_s)
     text = sample_article().read_text(encoding="utf-8")
     es = AsyncElasticsearch(stack.elasticsearch_url)
     pipeline = await asyncio.create_subprocess_exec(
@@ -136,7 +136,6 @@ async def _bench_dedup(
     console: Console,
     stack: LocalStack,
     env: dict[str, str],
-    settings: SetupSettings,
     count: int,
     timeout_s: float,
 ) -> None:
@@ -152,9 +151,16 @@ async def _bench_dedup(
         "state per 100,000 articles: "
         + ", ".join(f"{name} {size / 2**20:.0f} MiB" for name, size in memory.items())
     )
-    # Its own group and topics' prefix would be the same: the stage reads what we publish here.
-    stage_env = {**env, "NEWSFLOW_GROUP_PREFIX": env["NEWSFLOW_GROUP_PREFIX"] + "-dedup"}
-    per_s, cpu = await stage_rate(stack.bootstrap_servers, stage_env, settings, count, timeout_s)
+    # Topics and a group of its own: the pipeline measured next must not see these articles.
+    stage_env = {
+        **env,
+        **{
+            f"NEWSFLOW_TOPICS__{k}": f"{env[f'NEWSFLOW_TOPICS__{k}']}-dedup"
+            for k in ("CLEAN", "SEQUENCED", "DEDUPED", "DLQ")
+        },
+        "NEWSFLOW_GROUP_PREFIX": env["NEWSFLOW_GROUP_PREFIX"] + "-dedup",
+    }
+    per_s, cpu = await stage_rate(stack.bootstrap_servers, stage_env, count, timeout_s)
     console.print(
         f"dedup stage alone on Kafka: [bold]{per_s:.0f} articles/s[/], "
         f"{cpu * 1000:.2f} CPU ms per article in the stage process ({count} articles)"
