@@ -58,4 +58,5 @@ def run() -> None:
     from newsflow.runtime.dedup_app import run_dedup_stage
 
     settings = DedupSettings()
-    run_dedup_stage(settings, dedup_config(settings.dedup))
+    config = dedup_config(settings.dedup)
+    run_dedup_stage(settings, config, lambda state: DedupCore(config, state))
