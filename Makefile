@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval bench up down clean
+.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval train-cleaner bench up down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ demo: install ## stack up, pipeline up, the sample article collected and searche
 
 eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
 	$(BIN)/python -m newsflow_dev.evaluation --data $(or $(EVAL_DATA),../shared/eval)
+
+train-cleaner: install ## retrain the cleaner's text-dump line model (data cached under ~/.cache)
+	OMP_NUM_THREADS=1 $(BIN)/python -m newsflow_dev.train_cleaner --data $(or $(EVAL_DATA),../shared/eval)
 
 bench: install ## throughput of `newsflow run all` for 1,000 articles on the local stack
 	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),1000) --enrichers $(or $(ENRICHERS),1)
