@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval bench chaos up down clean
+.PHONY: help install lint format unit integration e2e test stack-up stack-down stack-status demo eval train-cleaner bench chaos up down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ demo: install ## stack up, pipeline up, the sample article collected and searche
 
 eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
 	$(BIN)/python -m newsflow_dev.evaluation --data $(or $(EVAL_DATA),../shared/eval)
+
+train-cleaner: install ## retrain the cleaner's text-dump line model (data cached under ~/.cache)
+	OMP_NUM_THREADS=1 $(BIN)/python -m newsflow_dev.train_cleaner --data $(or $(EVAL_DATA),../shared/eval)
 
 bench: install ## every stage and the pipeline against their limits, 2,000 real articles (ARTICLES=N)
 	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),2000) --data $(or $(EVAL_DATA),../shared/eval)

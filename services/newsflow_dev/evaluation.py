@@ -92,6 +92,25 @@ def _shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
     return Counter(tuple(tokens[i : i + size]) for i in range(max(len(tokens) - size + 1, 1)))
 
 
+def shingle_precision_recall(predicted: str, gold: str) -> tuple[float, float]:
+    """One page's precision and recall under the article-extraction-benchmark metric."""
+    output, expected = _shingles(predicted), _shingles(gold)
+    tp = sum((output & expected).values())
+    fp = sum(output.values()) - tp
+    fn = sum(expected.values()) - tp
+    return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+
+
+def f1_from(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """Precision and recall averaged over pages, and the F1 of the two averages."""
+    if not pairs:
+        return 0.0, 0.0, 0.0
+    precision = sum(p for p, _ in pairs) / len(pairs)
+    recall = sum(r for _, r in pairs) / len(pairs)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
 def benchmark_f1(root: Path, extract: Callable[[str], str] | None = None) -> dict[str, float]:
     """The article-extraction-benchmark metric for newsflow's cleaner on every page."""
     truth = json.loads((root / "ground-truth.json").read_text("utf-8"))
@@ -161,28 +180,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--models", nargs="+", default=[], help="spaCy pipelines (default: each gold set's)"
     )
+    parser.add_argument("--only", choices=["cleaner", "ner"], default=None)
     args = parser.parse_args(argv)
     console = Console()
 
-    table = Table(title="Cleaner: news-fr-raw snippets")
-    for column in ("input", "pages", "must-keep kept", "must-drop removed"):
-        table.add_column(column)
-    for kind in ("text", "html"):
-        score = snippet_scores(args.data / "news-fr-raw", kind)
-        table.add_row(
-            kind,
-            str(score.pages),
-            f"{score.kept}/{score.must_keep} = {score.keep_rate:.3f}",
-            f"{score.removed}/{score.must_drop} = {score.drop_rate:.3f}",
-        )
-    console.print(table)
+    if args.only != "ner":
+        from newsflow_dev.cleaner_eval import evaluate_cleaner, print_report
 
-    bench = benchmark_f1(args.data / "article-extraction-benchmark")
-    console.print(
-        f"Cleaner: article-extraction-benchmark ({bench['pages']:.0f} pages): "
-        f"P {bench['precision']:.3f} R {bench['recall']:.3f} F1 {bench['f1']:.3f} "
-        "(published: trafilatura 0.958)"
-    )
+        print_report(evaluate_cleaner(args.data, progress=console.log), console)
+    if args.only == "cleaner":
+        return 0
 
     print_syndication(console, args.data)
 

@@ -136,3 +136,45 @@ def test_comments_end_the_article() -> None:
     text = f"Un titre pour cet article\n\n{LONG}\n\nVos réactions (2)\n\n{comment}\n\n{comment} Vraiment."
     article = clean({"text": text}, min_words=5)
     assert "d'accord" not in f"{article.lead} {article.body}"
+
+
+def _page(article: str, description: str = "", shown: str = "") -> str:
+    meta = f"<meta name='description' content=\"{description}\">" if description else ""
+    return (
+        f"<html><head><title>Budget voté | Ville</title>{meta}</head><body>"
+        "<nav><a href='/'>Accueil</a> <a href='/s'>Rechercher</a></nav>"
+        f"<header><h1>Budget voté</h1><div class='standfirst'>{shown}</div></header>"
+        f"<article>{article}</article>"
+        "<footer>Mentions légales</footer></body></html>"
+    )
+
+
+def test_html_standfirst_comes_from_the_description_when_the_text_lacks_it() -> None:
+    standfirst = (
+        "Les élus ont adopté mardi soir un budget en hausse de quatre pour cent, malgré une "
+        "opposition divisée sur le prix des travaux du vieux pont et sur la rénovation des deux "
+        "écoles du quartier nord."
+    )
+    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
+    article = clean({"html": _page(paragraphs, standfirst, shown=standfirst)})
+    assert article.lead == standfirst
+    # A description that the page does not show is a summary for search engines: left out.
+    summary = clean({"html": _page(paragraphs, standfirst)})
+    assert standfirst not in f"{summary.lead}\n{summary.body}"
+    # A description that only repeats the first paragraph is not added twice.
+    repeated = clean({"html": _page(paragraphs, f"{LONG} Paragraphe 0.")})
+    assert f"{repeated.lead}\n{repeated.body}".count("Paragraphe 0.") == 1
+
+
+def test_html_inline_furniture_left_by_the_extractor_is_removed() -> None:
+    paragraphs = [f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4)]
+    paragraphs.insert(1, "<p>À lire aussi : Le budget de l'an dernier avait déjà fait débat</p>")
+    paragraphs.insert(3, "<p>Passer la publicité</p>")
+    paragraphs.append(
+        "<p>Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.</p>"
+    )
+    article = clean({"html": _page("".join(paragraphs))})
+    text = f"{article.lead}\n{article.body}"
+    assert "Paragraphe 3." in text
+    for furniture in ("À lire aussi", "Passer la publicité", "Il vous reste"):
+        assert furniture not in text

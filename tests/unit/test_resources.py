@@ -39,10 +39,11 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-CORE = sorted((REPO / "services" / "newsflow" / "core").glob("*.py"))
+CORE_DIR = REPO / "services" / "newsflow" / "core"
+CORE = sorted(CORE_DIR.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(CORE_DIR)))
 def test_cores_import_no_shell(path: Path) -> None:
     """Pure cores: no Kafka, no Elasticsearch, no settings, no stream runtime."""
     forbidden = ("aiokafka", "faust", "elasticsearch", "newsflow.settings", "newsflow.runtime")

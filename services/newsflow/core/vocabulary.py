@@ -58,32 +58,29 @@ NAVIGATION = frozenset(
     }
 )
 
-# Lines after which a text dump no longer belongs to the article (comments, reader favourites).
+# Lines after which a text dump no longer belongs to the article: comment sections. (Lists of
+# related or most-read articles also sit inside articles' markup on many sites: the line model
+# judges those.)
 END_MARKERS = frozenset(
     {
-        "vous aimerez aussi",
-        "articles les plus lus",
-        "les plus lus",
-        "articles correspondants",
-        "sur le même sujet",
-        "sur le même thème",
         "vos réactions",
         "commentaires",
         "réagir à cet article",
         "laisser un commentaire",
         "votre adresse e-mail ne sera pas publiée",
-        "en images",
-        "à découvrir",
-        "a découvrir",
-        "pour aller plus loin",
-        "pour approfondir",
-        "related articles",
-        "more on this story",
-        "you may also like",
-        "most read",
         "leave a comment",
+        "leave a reply",
+        "post a comment",
+        "add a comment",
+        "your email address will not be published",
+        "join the conversation",
+        "join the discussion",
     }
 )
+
+# The same, when a whole line is only the heading (digits and punctuation ignored: "12
+# comments", "Comments (3)"); at the start of a longer line these words may be a link.
+END_HEADINGS = frozenset({"comments", "comment", "commentaires", "commentaire", "réactions"})
 
 # Lines that interrupt an article without ending it: dropped, the article goes on after them.
 INLINE_MARKERS = frozenset(
@@ -97,5 +94,25 @@ INLINE_MARKERS = frozenset(
         "réservé aux abonnés",
         "télécharger",
         "en savoir plus",
+        # Advertising skips, paywall notices, newsletter promotions, comment and share links:
+        # fixed wording that extractors leave inside articles.
+        "passer la publicité",
+        "skip advertisement",
+        "article réservé aux abonnés",
+        "cet article est réservé aux abonnés",
+        "il vous reste",
+        "subscribe to continue reading",
+        "inscrivez-vous à la newsletter",
+        "inscrivez-vous à notre newsletter",
+        "abonnez-vous à la newsletter",
+        "abonnez-vous à notre newsletter",
+        "sign up for our newsletter",
+        "sign up to our newsletter",
+        "voir les contributions",
+        "voir les commentaires",
+        "afficher les commentaires",
+        "partager cet article",
+        "share this article",
+        "related stories",
     }
 )

@@ -1,0 +1,389 @@
+"""The cleaner's pure core: a raw article in, its main text with title and lead out.
+
+Text dumps (one block a line, as scrapers save pages) go through a learned line classifier
+(`lines`): each line gets a probability of being article text, the article is the best region
+of likely lines, and the title is the line that repeats the dump's first line, the page's
+<title> (`titles`). HTML goes through trafilatura, then through the same fixed rules for
+furniture that trafilatura leaves inside articles; the page's description is kept as the
+standfirst when the extracted text lacks it. On top of either: navigation vocabulary is
+dropped, repeated paragraphs and truncated teasers that repeat earlier text are removed, and
+Unicode is normalised. Word counts treat scripts written without spaces (Chinese, Japanese,
+Thai) one character a word.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import trafilatura
+from htmldate import find_date
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+from trafilatura.settings import set_date_params
+from trafilatura.utils import load_html
+
+from newsflow.core.cleaning.dump import html_to_dump
+from newsflow.core.cleaning.lines import (
+    LineModel,
+    RegionParams,
+    article_lines,
+    default_model,
+    token_counts,
+)
+from newsflow.core.cleaning.text import key, normalize_unicode, word_count
+from newsflow.core.cleaning.titles import pick_title, title_from_first_line
+from newsflow.core.contracts import SCHEMA_VERSION
+from newsflow.core.ids import article_id, content_hash, to_utc_iso
+from newsflow.core.vocabulary import END_HEADINGS, END_MARKERS, INLINE_MARKERS, NAVIGATION
+from newsflow.errors import RejectedArticle
+
+_MARKER_MAX_WORDS = 12
+_HEADING_NOISE = re.compile(r"[\d\W_]+")
+_NO_COMMENTS = re.compile(r"\W*0\b")
+# Inline boxes carry a headline or a sentence after their label ("À lire aussi » ...").
+_INLINE_MARKER_MAX_WORDS = 30
+_ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$")
+_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+_SENTENCE_END = re.compile(r"[.!?。！？…][\"'»)\]]?$")
+# A first line this long, ending a sentence, is prose rather than a page title.
+_PROSE_FIRST_LINE_WORDS = 12
+# Shorter descriptions are taglines or one-line decks, which article bodies seldom include.
+_STANDFIRST_MIN_WORDS = 30
+_STANDFIRST_PROBE_WORDS = 6
+_WORD = re.compile(r"\w+")
+_MAX_HEADINGS = 5
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    id: str
+    url: str | None
+    source: str
+    title: str | None
+    lead: str | None
+    body: str
+    language_hint: str | None
+    word_count: int
+    content_hash: str
+    published_at: str | None
+    collected_at: str | None
+
+    def to_message(self, cleaned_at: str) -> dict[str, Any]:
+        return {"schema_version": SCHEMA_VERSION, **self.__dict__, "cleaned_at": cleaned_at}
+
+
+def is_navigation(line: str) -> bool:
+    stripped = line.strip().rstrip(":›>»|").strip()
+    return " ".join(stripped.casefold().split()) in NAVIGATION
+
+
+def _starts_with_any(
+    line: str, phrases: frozenset[str], max_words: int = _MARKER_MAX_WORDS
+) -> bool:
+    """A short line that is, or starts with, one of the phrases ("À lire aussi : ...")."""
+    words = line.casefold().split()
+    if len(words) > max_words:
+        return False
+    text = " ".join(words).rstrip(":›>»|.").strip()
+    return text in phrases or any(text.startswith((p + " ", p + ":", p + "»")) for p in phrases)
+
+
+def is_end_marker(line: str) -> bool:
+    """A line opening comments: one of END_MARKERS, or a bare heading of END_HEADINGS
+    ("Comments", "12 comments")."""
+    if _starts_with_any(line, END_MARKERS):
+        return True
+    if _NO_COMMENTS.match(line):  # "0 comments": nothing follows
+        return False
+    return _HEADING_NOISE.sub(" ", line.casefold()).strip() in END_HEADINGS
+
+
+def is_inline_marker(line: str) -> bool:
+    return _starts_with_any(line, INLINE_MARKERS, _INLINE_MARKER_MAX_WORDS)
+
+
+def _drop_repeats(paragraphs: list[str]) -> list[str]:
+    """Remove paragraphs seen before and truncated teasers ("...") that repeat earlier text."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    earlier = ""
+    for paragraph in paragraphs:
+        paragraph_key = key(paragraph)
+        if not paragraph_key or paragraph_key in seen:
+            continue
+        truncated = _ELLIPSIS.search(paragraph) is not None
+        if truncated or word_count(paragraph) >= 8:
+            prefix = key(_ELLIPSIS.sub("", paragraph)) if truncated else paragraph_key
+            if truncated and " " in prefix:
+                prefix = prefix.rsplit(" ", 1)[0]  # the last word may be cut
+            if prefix and any(k.startswith(prefix) for k in seen if k != paragraph_key):
+                continue
+            if truncated and prefix and prefix in earlier:
+                continue
+        seen.add(paragraph_key)
+        earlier += " " + paragraph_key
+        kept.append(paragraph)
+    return kept
+
+
+def _furniture(line: str) -> bool:
+    """Navigation labels and inline boxes ("À lire aussi : ...", paywall and newsletter
+    notices): fixed wording, dropped wherever they are."""
+    return is_navigation(line) or is_inline_marker(line)
+
+
+def select_article(
+    lines: list[str], probabilities: npt.NDArray[np.float64], params: RegionParams
+) -> list[int]:
+    """Indexes of a dump's article lines: the model's region, cut where comments begin (a
+    heading such as "Comments", even one the region bridged over), without inline furniture."""
+    tokens = token_counts(lines)
+    chosen = article_lines(probabilities, tokens, params)
+    if chosen:
+        total = sum(tokens[i] for i in chosen)
+        before = 0.0
+        for index in range(chosen[0], chosen[-1] + 1):
+            # A comment-count link under the byline is no end: most of the article must
+            # come before the marker.
+            if is_end_marker(lines[index]) and before >= total / 2:
+                chosen = [i for i in chosen if i < index]
+                break
+            if index in chosen:
+                before += tokens[index]
+    return [i for i in chosen if not _furniture(lines[i])]
+
+
+def _shown_on_page(text: str, document: str) -> bool:
+    """Whether the text's first words appear in the page's body, not only in its <head>.
+
+    A description shown under the headline is the article's standfirst; one that lives only in
+    the <head> is a summary written for search engines and social networks.
+    """
+    words = _WORD.findall(text)[:_STANDFIRST_PROBE_WORDS]
+    if len(words) < _STANDFIRST_PROBE_WORDS:
+        return False
+    head_end = document.lower().find("</head>")
+    body = document[head_end:] if head_end >= 0 else document
+    between = r"(?:[^\w<]|&#?\w+;|<[^>]*>)+"  # punctuation, entities or inline tags
+    return re.search(between.join(map(re.escape, words)), body) is not None
+
+
+def _standfirst(
+    description: str | None, paragraphs: list[str], title: str | None, document: str
+) -> str | None:
+    """The page's description when it reads like a lead, is shown on the page and the
+    extracted text lacks it."""
+    if not description:
+        return None
+    lead = normalize_unicode(description).strip()
+    if word_count(lead) < _STANDFIRST_MIN_WORDS or not _SENTENCE_END.search(lead):
+        return None
+    if _ELLIPSIS.search(lead):  # a truncated excerpt of the body, not a standfirst
+        return None
+    lead_key = key(lead)
+    if title and key(title) == lead_key:
+        return None
+    body_key = " ".join(key(p) for p in paragraphs)
+    # Descriptions are often the first sentences of the body: then it is already there.
+    if lead_key[: max(len(lead_key) // 2, 1)] in body_key:
+        return None
+    return lead if _shown_on_page(lead, document) else None
+
+
+@dataclass(frozen=True)
+class _PageMeta:
+    title: str | None
+    date: str | None
+    description: str | None
+
+
+def _page_meta(tree: Any, url: str | None) -> _PageMeta:
+    """The few metadata fields the cleaner uses, without trafilatura's full metadata pass
+    (authors, site name, categories, tags, licence): that pass costs a fifth of the time.
+
+    The title: the page's <h1> that repeats its meta title (Open Graph, JSON-LD) or its
+    <title> (`titles.title_from_first_line`), else the meta title without its site part.
+    """
+    meta = examine_meta(tree)
+    with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):  # bad JSON-LD
+        meta = extract_meta_json(tree, meta)
+    meta_title = meta.title or extract_title(tree)
+    title_element = tree.find(".//title")
+    page_title = " ".join(title_element.text_content().split()) if title_element is not None else ""
+    headings = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:_MAX_HEADINGS]
+    headings = [h for h in headings if h]
+    host = _source_from(url) if url else None
+    title = None
+    for first in (meta_title, page_title):
+        if first and headings:
+            title = title_from_first_line([first, *headings], None, host)
+            if title:
+                break
+    if title is None and meta_title:
+        title = _TITLE_SUFFIX.sub("", meta_title) if word_count(meta_title) > 4 else meta_title
+    # Dates from the page's markup and URL, without htmldate's extensive search of the text.
+    date = find_date(tree, **{**set_date_params(False), "url": url})
+    return _PageMeta(title, date, meta.description)
+
+
+def _from_html(document: str, url: str | None) -> tuple[list[str], str | None, str | None]:
+    tree = load_html(document)
+    if tree is None:
+        return [], None, None
+    meta = _page_meta(tree, url)
+    extracted = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=False,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        favor_precision=False,
+    )
+    if extracted is None:
+        return [], meta.title, meta.date
+    text = normalize_unicode(getattr(extracted, "text", None) or "")
+    # No cut at end markers here: trafilatura already stops at comments, and widgets such as
+    # "Most read" sit inside some articles' markup.
+    paragraphs = [line for line in text.split("\n") if line and not _furniture(line)]
+    lead = _standfirst(meta.description, paragraphs, meta.title, document)
+    return ([lead, *paragraphs] if lead and paragraphs else paragraphs), meta.title, meta.date
+
+
+def _with_title_line(lines: list[str]) -> list[str]:
+    """Dumps start with the page's <title>; text whose first line is prose gets an empty one."""
+    first = lines[0]
+    if word_count(first) >= _PROSE_FIRST_LINE_WORDS and _SENTENCE_END.search(first):
+        return ["", *lines]
+    return lines
+
+
+def _from_text(
+    text: str, title_hint: str | None, model: LineModel, url: str | None
+) -> tuple[list[str], str | None]:
+    lines = [line for line in normalize_unicode(text).split("\n") if line]
+    if not lines:
+        return [], title_hint
+    lines = _with_title_line(lines)
+    chosen = select_article(lines, model.probabilities(lines), model.region)
+    host = _source_from(url) if url else None
+    title = title_hint or pick_title(lines, chosen[0] if chosen else None, host)
+    return [lines[i] for i in chosen], title
+
+
+# Limits that no news article reaches and that hostile pages do: parsing a page of hundreds of
+# thousands of tags takes minutes, and NER on a book-length "article" (a table of numbers, a
+# text repeated) would block a partition for as long.
+MAX_HTML_TAGS = 150_000
+MAX_ARTICLE_CHARS = 300_000
+# Share of word-like tokens that contain a letter (any script): prose is mostly words; a table of
+# figures or a dump of identifiers is not an article.
+MIN_PROSE_SHARE = 0.2
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+
+def check_article_shape(text: str) -> None:
+    """RejectedArticle for text that cannot be a news article (too long, not prose)."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise RejectedArticle(
+            f"article text of {len(text)} characters is over the limit of {MAX_ARTICLE_CHARS}"
+        )
+    tokens = [t for t in text.split() if _WORDLIKE.search(t)]
+    lettered = sum(1 for t in tokens if any(c.isalpha() for c in t))
+    if tokens and lettered / len(tokens) < MIN_PROSE_SHARE:
+        raise RejectedArticle(
+            f"not prose: {lettered} of {len(tokens)} tokens are words (a table of figures?)"
+        )
+
+
+def clean(
+    raw: dict[str, Any], *, min_words: int = 20, model: LineModel | None = None
+) -> CleanArticle:
+    """A raw message (see schemas/raw.schema.json) to a CleanArticle, or RejectedArticle.
+
+    model: the text-dump line model (default: the one shipped with the package).
+    """
+    url = raw.get("url") or None
+    title_hint = normalize_unicode(raw["title"]).strip() or None if raw.get("title") else None
+    published_at = to_utc_iso(raw.get("published_at"))
+    text = raw.get("text")
+    if raw.get("html") and not (text and text.strip()):
+        tags = raw["html"].count("<")
+        if tags > MAX_HTML_TAGS:
+            raise RejectedArticle(f"page of {tags} tags is over the limit of {MAX_HTML_TAGS}")
+        paragraphs, html_title, html_date = _from_html(raw["html"], url)
+        title = title_hint or (normalize_unicode(html_title).strip() if html_title else None)
+        published_at = published_at or to_utc_iso(html_date)
+        if not paragraphs:  # trafilatura found nothing: read the page as a scraper's dump
+            paragraphs, dump_title = _from_text(
+                html_to_dump(raw["html"]), title, model or default_model(), url
+            )
+            title = title or dump_title
+    else:
+        paragraphs, title = _from_text(text or "", title_hint, model or default_model(), url)
+    if title_hint and title == title_hint and word_count(title) > 4:
+        title = _TITLE_SUFFIX.sub("", title)  # a given <title>-like hint: drop the site name
+    if title:
+        paragraphs = [p for p in paragraphs if key(p) != key(title)]
+    paragraphs = _drop_repeats(paragraphs)
+    if not paragraphs:
+        raise RejectedArticle("no article text left after cleaning")
+    article_text = "\n\n".join(paragraphs)
+    check_article_shape(article_text)
+    words = word_count(article_text)
+    if words < min_words:
+        raise RejectedArticle(f"too short after cleaning: {words} words, minimum {min_words}")
+    lead, body = (
+        (paragraphs[0], "\n\n".join(paragraphs[1:]))
+        if len(paragraphs) > 1
+        else (None, paragraphs[0])
+    )
+    return CleanArticle(
+        id=raw.get("id") or article_id(url, article_text),
+        url=url,
+        source=raw.get("source") or _source_from(url),
+        title=title,
+        lead=lead,
+        body=body,
+        language_hint=raw.get("language") or None,
+        word_count=words,
+        content_hash=content_hash(article_text),
+        published_at=published_at,
+        collected_at=to_utc_iso(raw.get("collected_at")),
+    )
+
+
+def as_is(raw: dict[str, Any]) -> CleanArticle:
+    """A raw message taken as already clean: its text is the body, unchanged (no lead).
+
+    For text that is known to be the article, e.g. gold text when scoring entity extraction.
+    """
+    text = raw.get("text") or raw.get("html") or ""
+    if not text.strip():
+        raise RejectedArticle("no text")
+    url = raw.get("url") or None
+    return CleanArticle(
+        id=raw.get("id") or article_id(url, text),
+        url=url,
+        source=raw.get("source") or _source_from(url),
+        title=raw.get("title") or None,
+        lead=None,
+        body=text,
+        language_hint=raw.get("language") or None,
+        word_count=word_count(text),
+        content_hash=content_hash(text),
+        published_at=to_utc_iso(raw.get("published_at")),
+        collected_at=to_utc_iso(raw.get("collected_at")),
+    )
+
+
+def _source_from(url: str | None) -> str:
+    if not url:
+        return "unknown"
+    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0].split(":", 1)[0]
+    return host.removeprefix("www.") or "unknown"

@@ -1,0 +1,187 @@
+"""An HTML page as the text dump a naive scraper writes.
+
+The first line is the page's <title>; then one line per block element (paragraphs, headings,
+list items, table cells, divs with text of their own), menus, footers and navigation included,
+inline elements glued to their neighbours as a browser renders them. Links that sit side by
+side with nothing between them (menus) come out one per line, as most scrapers write them.
+The line cleaner learns from pages turned into this shape, so that it sees at training time
+what users send it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+_DROP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "head",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "textarea",
+        "input",
+        "video",
+        "audio",
+        "source",
+        "picture",
+        "img",
+        "map",
+        "link",
+        "meta",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "caption",
+        "legend",
+        "menu",
+        "center",
+        "html",
+        "button",
+        "label",
+        "br",
+        "hgroup",
+        "frameset",
+        "noframes",
+        "option",
+    }
+)
+_SPACES = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)")
+_LIST_PUNCTUATION = " \n\t|·•-–—/"
+
+
+def decode_html(data: bytes) -> str:
+    """Bytes of a saved page as text: UTF-8, else the declared charset, else Windows-1252."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def _tag(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.lower().rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _in_link_list(link: etree._Element) -> bool:
+    """A link among sibling links with no text between them: a menu, one item per line."""
+    parent = link.getparent()
+    if parent is None or (parent.text and parent.text.strip()):
+        return False
+    links = 0
+    for sibling in parent:
+        if sibling.tail and sibling.tail.strip(_LIST_PUNCTUATION):
+            return False
+        links += _tag(sibling) == "a"
+    return links >= 2
+
+
+def html_to_lines(document: str | bytes) -> list[str]:
+    """The dump's lines, the page's <title> first ("" when it has none)."""
+    if isinstance(document, bytes):
+        document = decode_html(document)
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", document))
+    except (etree.ParserError, ValueError):
+        return [""]
+    title_element = root.find(".//title")
+    title = "" if title_element is None else _SPACES.sub(" ", title_element.text_content())
+    lines = [title.strip()]
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = _SPACES.sub(" ", "".join(buffer)).strip()
+        buffer.clear()
+        if text:
+            lines.append(text)
+
+    # An explicit stack instead of recursion: no recursion limit to meet on deeply nested pages.
+    stack: list[tuple[etree._Element, bool]] = []
+    body = root.find(".//body")
+    stack.append((body if body is not None else root, False))
+    while stack:
+        element, closing = stack.pop()
+        tag = _tag(element)
+        block = tag in _BLOCK or (tag == "a" and _in_link_list(element))
+        if closing:
+            if block:
+                flush()
+            if element.tail:
+                buffer.append(element.tail)
+            continue
+        if not tag or tag in _DROP:
+            if element.tail:
+                buffer.append(element.tail)
+            continue
+        if block:
+            flush()
+        if element.text:
+            buffer.append(element.text)
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    flush()
+    return lines
+
+
+def html_to_dump(document: str | bytes) -> str:
+    """The dump as one string: lines separated by blank lines, as scrapers save them."""
+    return "\n\n".join(html_to_lines(document)) + "\n"

@@ -1,0 +1,173 @@
+"""Which lines of a text dump are the article: a learned two-stage line model and region choice.
+
+Stage 1 scores each line from its own features and those of its neighbourhood
+(`features.line_features`); stage 2 rescores it from the stage-1 probabilities of the lines
+around it, which is how an article's edges and its short lines (subheadings, one-line
+paragraphs) are recovered. Both are scikit-learn gradient-boosted trees trained by
+`make train-cleaner` (newsflow_dev.train_cleaner) and shipped as package data.
+
+The article is then the best-scoring region of lines, short gaps allowed (`best_region`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import pickle
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from newsflow.core.cleaning.features import FEATURE_NAMES, Matrix, line_features, stage2_features
+from newsflow.core.cleaning.text import TOKEN
+
+MODEL_FILE = "dump_lines.pkl"
+_EPSILON = 1e-4
+_MAX_EVIDENCE = 4.0
+_EDGE_PROBABILITY = 0.3
+_EDGE_TOKENS = 12
+MODEL_FORMAT = 1
+
+
+class Classifier(Protocol):
+    def predict_proba(self, features: Matrix) -> npt.NDArray[np.float64]: ...
+
+
+@dataclass(frozen=True)
+class RegionParams:
+    """How lines' probabilities become one article region.
+
+    threshold: probability from which a line pulls a region up; max_gap: weak lines a region
+    may span in a row (a caption, an advertisement); keep: inside the region, the probability
+    from which a line is kept.
+    """
+
+    threshold: float = 0.5
+    max_gap: int = 20
+    keep: float = 0.5
+
+
+@dataclass(frozen=True)
+class LineModel:
+    stage1: Classifier
+    stage2: Classifier
+    region: RegionParams
+
+    def probabilities(self, lines: list[str]) -> npt.NDArray[np.float64]:
+        """P(article) for each line; lines[0] is the page's title line."""
+        if not lines:
+            return np.zeros(0)
+        features = line_features(lines)
+        first = self.stage1.predict_proba(features)[:, 1]
+        return np.asarray(self.stage2.predict_proba(stage2_features(first, features))[:, 1])
+
+    def to_bytes(self) -> bytes:
+        payload = {
+            "format": MODEL_FORMAT,
+            "features": FEATURE_NAMES,
+            "stage1": self.stage1,
+            "stage2": self.stage2,
+            "region": self.region.__dict__,
+        }
+        return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LineModel:
+        # The file is our own package data, written by newsflow_dev.train_cleaner.
+        payload: dict[str, Any] = pickle.loads(data)  # noqa: S301
+        if payload.get("format") != MODEL_FORMAT or tuple(payload["features"]) != FEATURE_NAMES:
+            raise ValueError(
+                "the dump line model does not match this version's features: "
+                "run `make train-cleaner`"
+            )
+        return cls(payload["stage1"], payload["stage2"], RegionParams(**payload["region"]))
+
+
+@functools.cache
+def default_model() -> LineModel:
+    """The shipped model, read once per process."""
+    data = resources.files("newsflow.core.cleaning").joinpath(MODEL_FILE).read_bytes()
+    return LineModel.from_bytes(data)
+
+
+def token_counts(lines: list[str]) -> npt.NDArray[np.float64]:
+    return np.array([len(TOKEN.findall(line)) for line in lines], dtype=np.float64)
+
+
+def best_region(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    params: RegionParams,
+) -> tuple[int, int] | None:
+    """The highest-scoring run of lines (lines[0], the title line, excluded), or None.
+
+    A line scores (logit(p) - logit(threshold)) * log(1 + tokens): prose weighs more than menu
+    items, and a long sidebar of middling lines loses to a shorter run of lines that read like
+    an article.
+    More than max_gap weak lines in a row end a run.
+    """
+    # Log-odds, not probabilities: a line at 0.97 is far stronger evidence than one at 0.75,
+    # which is what lets a few confident article lines beat many middling teaser lines.
+    clipped = np.clip(probabilities, _EPSILON, 1 - _EPSILON)
+    evidence = np.log(clipped / (1 - clipped)) - math.log(params.threshold / (1 - params.threshold))
+    scores = np.clip(evidence, -_MAX_EVIDENCE, _MAX_EVIDENCE) * np.log1p(tokens)
+    best, span = 0.0, None
+    run, start, gap = 0.0, 0, 0
+    for i in range(1, len(probabilities)):
+        if tokens[i] == 0:
+            continue
+        if run <= 0:
+            run, start, gap = 0.0, i, 0
+        gap = gap + 1 if probabilities[i] < params.threshold else 0
+        if gap > params.max_gap:
+            run, gap = 0.0, 0
+            continue
+        run += float(scores[i])
+        if run > best:
+            best, span = run, (start, i)
+    return span
+
+
+def article_lines(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    params: RegionParams,
+) -> list[int]:
+    """Indexes of the article's lines: the best region's lines that are likely enough.
+
+    When no line reaches the threshold (an unusual page), the threshold is lowered to half the
+    best line's probability so that the page's most article-like region still comes out.
+    """
+    span = best_region(probabilities, tokens, params)
+    if span is None and len(probabilities) > 1:
+        lowered = float(probabilities[1:].max()) / 2
+        params = RegionParams(lowered, params.max_gap, min(params.keep, lowered))
+        span = best_region(probabilities, tokens, params)
+    if span is None:
+        return []
+    first, last = _prose_edges(probabilities, tokens, span)
+    inside = [i for i in range(span[0], span[1] + 1) if probabilities[i] >= params.keep]
+    return [*range(first, span[0]), *inside, *range(span[1] + 1, last + 1)]
+
+
+def _prose_edges(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    span: tuple[int, int],
+) -> tuple[int, int]:
+    """The region widened over adjacent long lines the model half believes in: leads under
+    the headline and closing paragraphs sit at the edges, where stage 2 sees weaker
+    neighbours."""
+    first, last = span
+
+    def prose(i: int) -> bool:
+        return bool(probabilities[i] >= _EDGE_PROBABILITY and tokens[i] >= _EDGE_TOKENS)
+
+    while first > 1 and prose(first - 1):
+        first -= 1
+    while last + 1 < len(probabilities) and prose(last + 1):
+        last += 1
+    return first, last

@@ -1,0 +1,79 @@
+"""Text normal form and script-aware word counts shared by every part of the cleaner."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\t\f\v"), " ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u00ad\ufeff\u2060"), None)
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "′": "'",
+        "″": '"',
+    }
+)
+_REPLACEMENTS: dict[str, str] = {
+    **{chr(k): v for k, v in _SPACE_LIKE.items()},
+    **{chr(k): "" for k in _INVISIBLE},
+    **{chr(k): str(v) for k, v in _QUOTES.items()},
+}
+_SPECIAL = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
+_MULTISPACE = re.compile(r" {2,}")
+_KEY_STRIP = re.compile(r"[\W_]+", re.UNICODE)
+
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): one
+# character stands for one word, which is close to the average word length there and keeps
+# minimum lengths meaningful without a segmenter per language.
+_UNSPACED = (
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff"
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1780-\u17ff\u1000-\u109f"
+)
+TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+", re.UNICODE)
+UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
+_WORD = re.compile(r"\w+")
+
+
+def _replace(match: re.Match[str]) -> str:
+    return _REPLACEMENTS[match.group()]
+
+
+def normalize_unicode(text: str) -> str:
+    """NFC, plain quotes and spaces, no invisible characters, single spaces within lines."""
+    text = html.unescape(text) if "&" in text else text
+    text = unicodedata.normalize("NFC", text)
+    # One regular-expression pass over the rare characters: str.translate with a mapping looks
+    # every character up and is several times slower on long non-ASCII pages.
+    text = _SPECIAL.sub(_replace, text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(_MULTISPACE.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def key(text: str) -> str:
+    """Comparison key: case, accents-as-written, punctuation and spacing ignored."""
+    return " ".join(_KEY_STRIP.sub(" ", text.casefold()).split())
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words of spaced scripts and single characters of unspaced ones."""
+    return TOKEN.findall(text.casefold())
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated words, where a run of an unspaced script counts one per character.
+
+    "Le chat dort" is 3 words; "東京都は晴れ" is 6; "Tokyo 東京" is 3.
+    """
+    count = 0
+    for chunk in text.split():
+        unspaced = len(UNSPACED_CHAR.findall(chunk))
+        count += unspaced + len(_WORD.findall(UNSPACED_CHAR.sub(" ", chunk))) if unspaced else 1
+    return count

@@ -1,0 +1,355 @@
+"""The cleaner's quality and speed on pages its line model was not trained on (`make eval`).
+
+Text dumps are scored with fold models (group k-fold by site, newsflow_dev.train_cleaner):
+each page is cleaned by a model that saw no page of its site; news-fr-raw's pages are never
+trained on. The HTML path has no learned part; it is compared with `trafilatura.extract` alone
+on the same pages.
+
+- article-extraction-benchmark: the benchmark's F1 (lead + body against the gold body), as
+  HTML and as dumps made from its HTML; pages that come out empty.
+- news-fr-raw: must-keep snippets kept and must-drop snippets removed, on its own text dumps
+  and on its HTML.
+- trafilatura's evaluation set (~1,000 pages, many languages): the same snippet scores and
+  title exact match (on all pages with a gold title, and on those whose gold title is the
+  page's headline, a line of the page).
+- Time per article, p50 and p95: the cleaner on dumps and on HTML, trafilatura.extract alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import trafilatura
+
+from newsflow.core.cleaning import clean, normalize_unicode, word_count
+from newsflow.core.cleaning.dump import decode_html
+from newsflow.core.cleaning.lines import LineModel
+from newsflow.errors import RejectedArticle
+from newsflow_dev.train_cleaner import (
+    FOLDS,
+    FoldModels,
+    Page,
+    dataset,
+    fold_models,
+    page_features,
+    site_of,
+)
+
+
+def _normal(text: str) -> str:
+    return " ".join(normalize_unicode(text).split())
+
+
+def _title_key(text: str) -> str:
+    return _normal(text).casefold()
+
+
+@dataclass
+class Output:
+    title: str | None
+    text: str  # lead and body
+    rejected: bool
+    seconds: float
+
+
+def run_clean(raw: dict[str, Any], model: LineModel | None, min_words: int = 1) -> Output:
+    started = time.perf_counter()
+    try:
+        article = clean(raw, min_words=min_words, model=model)
+    except RejectedArticle:
+        return Output(None, "", True, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    text = "\n".join(part for part in (article.lead, article.body) if part)
+    return Output(article.title, text, False, seconds)
+
+
+def run_trafilatura(html: str, url: str | None = None) -> Output:
+    started = time.perf_counter()
+    text = trafilatura.extract(html, url=url) or ""
+    return Output(None, text, not text, time.perf_counter() - started)
+
+
+@dataclass
+class Snippets:
+    pages: int = 0
+    kept: int = 0
+    must_keep: int = 0
+    removed: int = 0
+    must_drop: int = 0
+
+    def add(self, output: str, keep: list[str], drop: list[str]) -> None:
+        text = _normal(output)
+        self.pages += 1
+        self.must_keep += len(keep)
+        self.kept += sum(_normal(s) in text for s in keep)
+        self.must_drop += len(drop)
+        self.removed += sum(_normal(s) not in text for s in drop)
+
+    @property
+    def keep_rate(self) -> float:
+        return self.kept / self.must_keep if self.must_keep else 0.0
+
+    @property
+    def drop_rate(self) -> float:
+        return self.removed / self.must_drop if self.must_drop else 0.0
+
+
+@dataclass
+class Titles:
+    right: int = 0
+    total: int = 0
+    headline_right: int = 0
+    headline_total: int = 0
+
+    def add(self, predicted: str | None, gold: str, is_headline: bool) -> None:
+        ok = predicted is not None and _title_key(predicted) == _title_key(gold)
+        self.total += 1
+        self.right += ok
+        if is_headline:
+            self.headline_total += 1
+            self.headline_right += ok
+
+
+@dataclass
+class Timings:
+    seconds: list[float] = field(default_factory=list)
+
+    def percentile(self, q: float) -> float:
+        return float(np.percentile(self.seconds, q)) * 1000 if self.seconds else 0.0
+
+
+@dataclass
+class F1:
+    pairs: list[tuple[float, float]] = field(default_factory=list)
+    empty: int = 0
+
+    def add(self, predicted: str, gold: str) -> None:
+        from newsflow_dev.evaluation import shingle_precision_recall
+
+        self.pairs.append(shingle_precision_recall(predicted, gold))
+        self.empty += not predicted.strip()
+
+    @property
+    def scores(self) -> tuple[float, float, float]:
+        from newsflow_dev.evaluation import f1_from
+
+        return f1_from(self.pairs)
+
+
+@dataclass
+class CleanerReport:
+    folds: FoldModels
+    fold_test_pages: list[dict[str, int]]
+    dump_f1: F1 = field(default_factory=F1)
+    html_f1: F1 = field(default_factory=F1)
+    trafilatura_f1: F1 = field(default_factory=F1)
+    html_rejected_trafilatura_kept: int = 0
+    snippets: dict[str, Snippets] = field(default_factory=dict)
+    titles: dict[str, Titles] = field(default_factory=dict)
+    timings: dict[str, Timings] = field(default_factory=dict)
+
+    def snippet(self, name: str) -> Snippets:
+        return self.snippets.setdefault(name, Snippets())
+
+    def title(self, name: str) -> Titles:
+        return self.titles.setdefault(name, Titles())
+
+    def timing(self, name: str) -> Timings:
+        return self.timings.setdefault(name, Timings())
+
+
+def _dump(page: Page) -> str:
+    return "\n\n".join(page.lines)
+
+
+def _is_headline(page: Page, gold: str) -> bool:
+    wanted = _title_key(gold)
+    return any(_title_key(line) == wanted for line in page.lines[1:])
+
+
+def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: None) -> CleanerReport:
+    pages = dataset(data)
+    news_fr = data / "news-fr-raw"
+    expected: dict[str, dict[str, Any]] = json.loads(
+        (news_fr / "expected" / "trafilatura" / "evaldata-fr.json").read_text("utf-8")
+    )
+    progress("features of every page")
+    features = page_features(pages)
+    progress("fold models (cached after the first run)")
+    folds = fold_models(pages, features, extra_sites=[site_of(url) for url in expected])
+    sizes: list[dict[str, int]] = [{} for _ in range(FOLDS)]
+    report = CleanerReport(folds, sizes)
+
+    def model_for(site: str) -> LineModel:
+        model = folds.for_site(site)
+        assert model is not None, site
+        return model
+
+    html_sources = _html_sources(data)
+    progress("article-extraction-benchmark and trafilatura pages")
+    for number, page in enumerate(pages):
+        fold = folds.folds[page.site]
+        sizes[fold][page.source] = sizes[fold].get(page.source, 0) + 1
+        model = model_for(page.site)
+        dump = run_clean({"text": _dump(page), "url": page.url}, model)
+        report.timing("cleaner, text dump").seconds.append(dump.seconds)
+        html = html_sources[page.id]()
+        # Alternate which runs first, so that neither profits from warm caches.
+        if number % 2:
+            alone = run_trafilatura(html, page.url)
+            cleaned = run_clean({"html": html, "url": page.url}, model)
+        else:
+            cleaned = run_clean({"html": html, "url": page.url}, model)
+            alone = run_trafilatura(html, page.url)
+        report.timing("cleaner, HTML").seconds.append(cleaned.seconds)
+        report.timing("trafilatura.extract alone, HTML").seconds.append(alone.seconds)
+        # What clean() would reject at its default minimum length (20 words).
+        if alone.text and (cleaned.rejected or word_count(cleaned.text) < 20):
+            report.html_rejected_trafilatura_kept += 1
+        if page.gold is not None:
+            report.dump_f1.add(dump.text, page.gold)
+            report.html_f1.add(cleaned.text, page.gold)
+            report.trafilatura_f1.add(alone.text, page.gold)
+        if page.must_keep or page.must_drop:
+            name = "news-fr-raw pages" if page.held_out else "trafilatura set"
+            with_title = f"{dump.title or ''}\n{dump.text}"
+            report.snippet(f"{name}, dumps made from HTML").add(
+                with_title, page.must_keep, page.must_drop
+            )
+            report.snippet(f"{name}, HTML").add(
+                f"{cleaned.title or ''}\n{cleaned.text}", page.must_keep, page.must_drop
+            )
+            report.snippet(f"{name}, HTML, trafilatura alone").add(
+                alone.text, page.must_keep, page.must_drop
+            )
+        if page.title:
+            headline = _is_headline(page, page.title)
+            report.title("text dumps").add(dump.title, page.title, headline)
+            report.title("HTML").add(cleaned.title, page.title, headline)
+
+    progress("news-fr-raw")
+    for url, entry in sorted(expected.items()):
+        name = entry["file"]
+        model = model_for(site_of(url))
+        text_path = news_fr / "text" / "trafilatura" / (Path(name).stem + ".txt")
+        html_path = news_fr / "html" / "trafilatura" / name
+        keep, drop = entry.get("with", []), entry.get("without", [])
+        if text_path.exists():
+            out = run_clean({"text": text_path.read_text("utf-8"), "url": url}, model)
+            report.snippet("news-fr-raw, text dumps").add(
+                f"{out.title or ''}\n{out.text}", keep, drop
+            )
+        if html_path.exists():
+            html = decode_html(html_path.read_bytes())
+            out = run_clean({"html": html, "url": url}, model)
+            report.snippet("news-fr-raw, HTML").add(f"{out.title or ''}\n{out.text}", keep, drop)
+            report.snippet("news-fr-raw, HTML, trafilatura alone").add(
+                run_trafilatura(html, url).text, keep, drop
+            )
+    return report
+
+
+def _read(path: Path) -> str:
+    return decode_html(path.read_bytes())
+
+
+def _read_gzip(path: Path) -> str:
+    return decode_html(gzip.decompress(path.read_bytes()))
+
+
+def _html_sources(data: Path) -> dict[str, Callable[[], str]]:
+    """Page id -> a reader of its HTML (read when needed, to keep memory low)."""
+    from newsflow_dev.train_cleaner import ensure_trafilatura_data
+
+    sources: dict[str, Callable[[], str]] = {}
+    benchmark = data / "article-extraction-benchmark" / "html"
+    for path in benchmark.glob("*.html.gz"):
+        page_id = path.name.removesuffix(".html.gz")
+        sources[f"benchmark/{page_id}"] = functools.partial(_read_gzip, path)
+    root = ensure_trafilatura_data()
+    for folder in ("eval", "cache"):
+        for path in (root / "tests" / folder).glob("*.html"):
+            sources.setdefault(f"trafilatura/{path.name}", functools.partial(_read, path))
+    return sources
+
+
+def print_report(report: CleanerReport, console: Any) -> None:
+    """The report as rich tables (console: a rich Console)."""
+    from rich.table import Table
+
+    folds = report.folds
+    table = Table(title=f"Cleaner: group {FOLDS}-fold split by site (pages)")
+    for column in ("fold", "trained on", "lines", "held out: benchmark", "trafilatura set"):
+        table.add_column(column)
+    for k in range(FOLDS):
+        held = report.fold_test_pages[k]
+        table.add_row(
+            str(k),
+            str(folds.train_pages[k]),
+            str(folds.train_lines[k]),
+            str(held.get("benchmark", 0)),
+            str(held.get("trafilatura", 0)),
+        )
+    console.print(table)
+
+    table = Table(title="Cleaner: article-extraction-benchmark, held-out pages")
+    for column in ("input", "pages", "P", "R", "F1", "empty"):
+        table.add_column(column)
+    for name, score in (
+        ("text dumps made from the HTML", report.dump_f1),
+        ("HTML, cleaner", report.html_f1),
+        ("HTML, trafilatura.extract alone", report.trafilatura_f1),
+    ):
+        p, r, f = score.scores
+        table.add_row(
+            name, str(len(score.pairs)), f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(score.empty)
+        )
+    console.print(table)
+    console.print(
+        "HTML pages trafilatura.extract extracts but the cleaner rejects (min 20 words): "
+        f"{report.html_rejected_trafilatura_kept}"
+    )
+
+    table = Table(title="Cleaner: must-keep / must-drop snippets, held-out pages")
+    for column in ("set", "pages", "must-keep kept", "must-drop removed"):
+        table.add_column(column)
+    for name, s in sorted(report.snippets.items()):
+        table.add_row(
+            name,
+            str(s.pages),
+            f"{s.kept}/{s.must_keep} = {s.keep_rate:.3f}",
+            f"{s.removed}/{s.must_drop} = {s.drop_rate:.3f}",
+        )
+    console.print(table)
+
+    table = Table(title="Cleaner: title exact match, trafilatura set (held-out pages)")
+    for column in ("input", "all gold titles", "gold title is the page's headline"):
+        table.add_column(column)
+    for name, t in report.titles.items():
+        table.add_row(
+            name,
+            f"{t.right}/{t.total} = {t.right / max(t.total, 1):.3f}",
+            f"{t.headline_right}/{t.headline_total} = "
+            f"{t.headline_right / max(t.headline_total, 1):.3f}",
+        )
+    console.print(table)
+
+    table = Table(title="Cleaner: time per article (ms), same pages")
+    for column in ("path", "pages", "p50", "p95"):
+        table.add_column(column)
+    for name, timing in report.timings.items():
+        table.add_row(
+            name,
+            str(len(timing.seconds)),
+            f"{timing.percentile(50):.1f}",
+            f"{timing.percentile(95):.1f}",
+        )
+    console.print(table)

@@ -1,0 +1,249 @@
+"""The learned text-dump cleaner's parts: HTML -> dump, word counts, features, region, titles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsflow.core.cleaning import clean, word_count
+from newsflow.core.cleaning.dump import decode_html, html_to_dump, html_to_lines
+from newsflow.core.cleaning.features import (
+    BASE_NAMES,
+    FEATURE_NAMES,
+    line_features,
+    page_stopwords,
+    title_parts,
+)
+from newsflow.core.cleaning.lines import (
+    MODEL_FILE,
+    LineModel,
+    RegionParams,
+    article_lines,
+    best_region,
+    default_model,
+)
+from newsflow.core.cleaning.text import tokens
+from newsflow.core.cleaning.titles import pick_title
+from newsflow.errors import RejectedArticle
+
+PROSE = [
+    "The city council approved the new budget on Tuesday after a debate that lasted most of the night.",
+    "Members of the opposition said that the plan would raise local taxes for families in the north.",
+    "The mayor answered that the money was needed to repair the old bridge and two of the schools.",
+    "A final vote on the details of the spending is expected at the next meeting in the spring.",
+]
+MENU = ["Home", "News", "Sport", "Weather", "Sign in", "Subscribe"]
+
+
+def _column(name: str) -> int:
+    return FEATURE_NAMES.index(name)
+
+
+# --------------------------------------------------------------------------- HTML -> dump
+
+
+def test_dump_has_the_title_first_then_one_line_per_block() -> None:
+    page = (
+        "<html><head><title>Budget approved - Town News</title><style>p{}</style></head><body>"
+        "<nav><a href='/'>Home</a><a href='/n'>News</a></nav>"
+        "<h1>Budget approved</h1><p>The council <b>approved</b> the <a href='#'>budget</a>.</p>"
+        "<ul><li>First point</li><li>Second point</li></ul>"
+        "<script>var x = 1;</script><div>Footer text<br>Second footer line</div></body></html>"
+    )
+    assert html_to_lines(page) == [
+        "Budget approved - Town News",
+        "Home",
+        "News",
+        "Budget approved",
+        "The council approved the budget.",
+        "First point",
+        "Second point",
+        "Footer text",
+        "Second footer line",
+    ]
+    assert html_to_dump(page).startswith("Budget approved - Town News\n\nHome\n\nNews\n\n")
+
+
+def test_dump_keeps_inline_links_inside_sentences_and_handles_nesting() -> None:
+    page = "<p>Read <a href='#'>the report</a> and <a href='#'>the annex</a> first.</p>"
+    assert html_to_lines(page) == ["", "Read the report and the annex first."]
+    deep = "<div>" * 200 + "deep text" + "</div>" * 200
+    assert html_to_lines(deep)[-1] == "deep text"
+
+
+def test_saved_pages_are_decoded_from_their_declared_charset() -> None:
+    data = "<meta charset='iso-8859-1'><p>Élection à Zürich</p>".encode("latin-1")
+    assert decode_html(data).endswith("<p>Élection à Zürich</p>")
+    assert html_to_lines(data)[-1] == "Élection à Zürich"
+
+
+# --------------------------------------------------------------------------- word counts
+
+
+def test_word_counts_treat_unspaced_scripts_one_character_a_word() -> None:
+    assert word_count("Le chat dort sur le canapé.") == 6
+    assert word_count("L'armée a dit") == 3  # as many as whitespace words for spaced scripts
+    assert word_count("東京都は晴れ") == 6
+    assert word_count("Tokyo 東京") == 3
+    assert word_count("วันนี้อากาศดี") == 13  # Thai: characters, including combining marks
+    assert tokens("Budget 2026: 東京") == ["budget", "2026", "東", "京"]
+
+
+def test_a_japanese_article_is_not_rejected_as_too_short() -> None:
+    sentence = (
+        "市議会は火曜日の夜に新しい予算案を承認し、古い橋と二つの学校の修理に充てると発表した。"
+    )
+    text = "\n\n".join(["予算案を承認 - 市のニュース", "予算案を承認", sentence, sentence[::-1]])
+    article = clean({"text": text}, min_words=20)
+    assert article.word_count >= 40
+
+
+# --------------------------------------------------------------------------- features
+
+
+def test_features_have_one_row_per_line_and_the_named_columns() -> None:
+    lines = ["Budget approved | Town News", *MENU, "Budget approved", *PROSE, "© Town News"]
+    features = line_features(lines)
+    assert features.shape == (len(lines), len(FEATURE_NAMES))
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+    assert FEATURE_NAMES[: len(BASE_NAMES)] == BASE_NAMES
+    prose, menu = lines.index(PROSE[1]), lines.index("Weather")
+    assert features[prose, _column("stop_density")] > features[menu, _column("stop_density")]
+    assert features[prose, _column("ends_sentence")] == 1.0
+    assert features[menu, _column("ends_sentence")] == 0.0
+    window = _column("window5_log_tokens")
+    assert features[prose, window] > features[menu, window]
+    headline = lines.index("Budget approved")
+    assert features[headline, _column("title_part_equal")] == 1.0
+    assert features[prose, _column("title_part_equal")] == 0.0
+    assert features[-1, _column("copyright")] == 1.0
+
+
+def test_stop_words_come_from_the_page_language_or_not_at_all() -> None:
+    stop, coverage = page_stopwords([tokens(line) for line in PROSE])
+    assert {"the", "of", "that"} <= stop
+    assert coverage > 0.2
+    chinese = ["市议会周二晚上批准了新的预算方案并表示将用于修理旧桥和两所学校"] * 3
+    stop, _ = page_stopwords([tokens(line) for line in chinese])
+    assert stop == frozenset()
+    features = line_features(["", *chinese])
+    assert (features[1:, _column("stop_density")] == -1.0).all()  # known as "no stoplist"
+    assert (features[1:, _column("frequent_density")] > 0).all()  # the language-free proxy
+
+
+def test_title_parts_split_site_names_off() -> None:
+    assert title_parts("Budget approved - Town News") == ["Budget approved", "Town News"]
+    assert title_parts("Town News | Budget approved") == ["Town News", "Budget approved"]
+    # Hyphens inside words and colons of headlines are not separators.
+    assert title_parts("Covid-19: what changes") == ["Covid-19: what changes"]
+    assert title_parts("Vote — Town News — Politics") == ["Vote", "Town News", "Politics"]
+
+
+# --------------------------------------------------------------------------- region choice
+
+
+def test_a_short_confident_article_beats_a_longer_sidebar() -> None:
+    probabilities = np.array([0.0, *[0.45] * 30, 0.0, 0.0, *[0.95] * 4, 0.1])
+    tokens_per_line = np.full(len(probabilities), 20.0)
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.35)
+    assert best_region(probabilities, tokens_per_line, params) == (33, 36)
+    assert article_lines(probabilities, tokens_per_line, params) == [33, 34, 35, 36]
+
+
+def test_short_gaps_are_bridged_and_long_ones_split_regions() -> None:
+    tokens_per_line = np.full(12, 20.0)
+    bridged = np.array([0.0, 0.9, 0.9, 0.2, 0.2, 0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0])
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.5)
+    assert best_region(bridged, tokens_per_line, params) == (1, 6)
+    assert article_lines(bridged, tokens_per_line, params) == [1, 2, 5, 6]
+    split = np.array([0.0, 0.9, 0.9, 0.2, 0.2, 0.2, 0.2, 0.9, 0.9, 0.9, 0.0, 0.0])
+    assert best_region(split, tokens_per_line, params) == (7, 9)
+
+
+def test_long_edge_lines_the_model_half_believes_in_join_the_article() -> None:
+    probabilities = np.array([0.0, 0.1, 0.35, 0.9, 0.9, 0.9, 0.35, 0.05])
+    tokens_per_line = np.array([5.0, 30, 30, 30, 30, 30, 5, 30])
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.5)
+    assert best_region(probabilities, tokens_per_line, params) == (3, 5)
+    # The lead (line 2) joins; a weak line (1) and a short one (6) do not.
+    assert article_lines(probabilities, tokens_per_line, params) == [2, 3, 4, 5]
+
+
+def test_the_title_line_is_never_part_of_the_article_and_weak_pages_still_give_text() -> None:
+    probabilities = np.array([0.99, 0.3, 0.35, 0.32, 0.05])
+    tokens_per_line = np.full(5, 20.0)
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.35)
+    assert best_region(probabilities, tokens_per_line, params) is None
+    assert article_lines(probabilities, tokens_per_line, params) == [1, 2, 3]
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def test_the_title_is_the_line_repeating_the_page_title() -> None:
+    lines = ["Budget approved after a long night - Town News", *MENU]
+    lines += ["Budget approved after a long night", *PROSE]
+    assert pick_title(lines, article_start=8) == "Budget approved after a long night"
+    reversed_site = ["Town News | Budget approved after a long night", *lines[1:]]
+    assert pick_title(reversed_site, article_start=8) == "Budget approved after a long night"
+
+
+def test_a_close_variant_of_the_page_title_is_accepted() -> None:
+    lines = ["Council approves budget for 2026 | Town News", "PODCAST", "Menu"]
+    lines += ["Council approves the budget for 2026", *PROSE]
+    assert pick_title(lines, article_start=4) == "Council approves the budget for 2026"
+
+
+def test_the_site_part_is_the_one_the_host_name_spells() -> None:
+    lines = ["Town News | Budget approved after a long night", "Town News", "Sport"]
+    lines += ["Budget approved after a long night", *PROSE]
+    assert pick_title(lines, 4, host="townnews.example") == "Budget approved after a long night"
+    subtitle = ["Budget approved - what changes | Town News", "Town News", "Budget approved"]
+    subtitle += ["Budget approved - what changes", *PROSE]
+    assert pick_title(subtitle, 4) == "Budget approved - what changes"
+
+
+def test_without_a_page_title_a_headline_before_the_article_is_used() -> None:
+    lines = ["Search", "Search", "Latest news", "Budget approved after a long night", *PROSE]
+    assert pick_title(lines, article_start=4) == "Budget approved after a long night"
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def test_the_shipped_model_is_small_and_read_once() -> None:
+    from importlib import resources
+
+    data = resources.files("newsflow.core.cleaning").joinpath(MODEL_FILE).read_bytes()
+    assert len(data) <= 5_000_000
+    assert default_model() is default_model()
+    probabilities = default_model().probabilities(["A title", *MENU, *PROSE])
+    assert probabilities.shape == (1 + len(MENU) + len(PROSE),)
+    assert probabilities[-2] > probabilities[3]  # prose over a menu item
+
+
+def test_a_model_for_other_features_is_refused() -> None:
+    import pickle
+
+    payload = {"format": 1, "features": ("other",), "stage1": None, "stage2": None, "region": {}}
+    with pytest.raises(ValueError, match="make train-cleaner"):
+        LineModel.from_bytes(pickle.dumps(payload))
+
+
+def test_an_english_dump_loses_its_furniture_and_keeps_its_title() -> None:
+    lines = ["Budget approved after a long night - Town News", *MENU]
+    lines += ["Budget approved after a long night", "By A. Reporter", *PROSE]
+    lines += ["Share this article", "Related stories", "Bridge repairs to start in May"]
+    lines += ["Schools get new roofs", "© 2026 Town News. All rights reserved.", "Cookie settings"]
+    article = clean({"text": "\n\n".join(lines)})
+    assert article.title == "Budget approved after a long night"
+    text = f"{article.lead}\n{article.body}"
+    for line in PROSE:
+        assert line in text
+    for furniture in ("Share this article", "Related stories", "All rights reserved", "Sign in"):
+        assert furniture not in text
+
+
+def test_no_article_is_rejected() -> None:
+    with pytest.raises(RejectedArticle):
+        clean({"text": "Home\n\nNews\n\nSign in"})
