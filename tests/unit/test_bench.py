@@ -88,7 +88,8 @@ def test_progress_point_skips_the_warm_up() -> None:
 
 def test_html_to_lines_gives_one_line_per_block() -> None:
     lines = html_to_lines(ENGLISH_HTML).split("\n")
-    assert lines[:3] == ["Home", "World", "A headline of reasonable length"]
+    # As a scraper's dump: the page's <title> first, then one line per block.
+    assert lines[:4] == ["T", "Home", "World", "A headline of reasonable length"]
     assert "Inline bold text" in lines
     assert "after a break" in lines
     assert lines[-1] == "Terms"

@@ -21,59 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from lxml import etree, html
-
+from newsflow.core.cleaning.dump import html_to_lines as dump_lines
 from newsflow.errors import ConfigError
 
 Kind = Literal["text", "html"]
 
-# Elements that start a new line in a naive text dump.
-_BLOCKS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "title",
-        "tr",
-        "ul",
-        "br",
-    ]
-)
-_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SENTENCE = {
@@ -102,37 +54,9 @@ class Corpus:
 
 
 def html_to_lines(document: str) -> str:
-    """A naive text dump of an HTML page: one line per block element, no markup."""
-    try:
-        root = html.document_fromstring(document)
-    except (etree.ParserError, ValueError):
-        return ""
-    etree.strip_elements(
-        root, *_INVISIBLE, etree.Comment, etree.ProcessingInstruction, with_tail=False
-    )
-    lines: list[str] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        line = " ".join("".join(buffer).split())
-        if line:
-            lines.append(line)
-        buffer.clear()
-
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        block = isinstance(element.tag, str) and element.tag.lower() in _BLOCKS
-        if event == "start":
-            if block:
-                flush()
-            if element.text:
-                buffer.append(element.text)
-        else:
-            if block:
-                flush()
-            if element.tail:
-                buffer.append(element.tail)
-    flush()
-    return "\n".join(lines)
+    """A naive text dump of an HTML page: one line per block element, as the cleaner's own
+    converter writes it (the one its line model is trained on)."""
+    return "\n".join(dump_lines(document))
 
 
 def insertion_point(content: str, kind: Kind) -> int:
