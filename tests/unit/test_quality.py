@@ -45,11 +45,11 @@ def test_cleaner_keeps_and_drops_the_right_snippets(eval_data: Path) -> None:
     text = snippet_scores(eval_data / "news-fr-raw", "text")
     html = snippet_scores(eval_data / "news-fr-raw", "html")
     assert text.pages == html.pages == 26
-    assert text.keep_rate >= 0.85
-    assert text.drop_rate >= 0.75
-    assert html.keep_rate >= 0.95
-    assert html.drop_rate >= 0.85
+    assert text.keep_rate >= 0.92
+    assert text.drop_rate >= 0.9
+    assert html.keep_rate >= 0.97
+    assert html.drop_rate >= 0.89
 
 
 def test_cleaner_extraction_benchmark_f1(eval_data: Path) -> None:
-    assert benchmark_f1(eval_data / "article-extraction-benchmark")["f1"] >= 0.958
+    assert benchmark_f1(eval_data / "article-extraction-benchmark")["f1"] >= 0.96
