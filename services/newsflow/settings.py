@@ -86,7 +86,7 @@ class Topics(BaseModel):
 
 
 # The dedup stage's faust tables; each has a compacted changelog topic of one partition.
-DEDUP_TABLES = ("articles",)
+DEDUP_TABLES = ("articles", "bands", "hashes")
 
 
 class StreamSettings(BaseSettings):

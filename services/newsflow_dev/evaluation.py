@@ -163,8 +163,8 @@ def print_syndication(console: Any, data: Path) -> None:
         table.add_row(label, f"{found}/{total} = {found / total:.3f}")
     console.print(table)
     console.print(
-        f"Dedup state after the set: {report.state_bytes / report.articles:.0f} bytes of table "
-        "keys and values (the changelog payload) per article"
+        f"Dedup state after the set: {report.state_bytes / report.articles:.0f} bytes of keys "
+        "and values per article"
     )
 
 

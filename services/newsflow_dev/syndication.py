@@ -508,7 +508,11 @@ def score(
         pairs=PairScore(tp, _pairs(by_predicted), _pairs(by_truth)),
         hard_negatives=hard,
         copies_found={k: (v[0], v[1]) for k, v in found.items()},
-        state_bytes=sum(len(k) + len(v) for k, v in state.articles.items()),
+        state_bytes=sum(
+            len(k) + len(v)
+            for table in (state.articles, state.bands, state.hashes)
+            for k, v in table.items()
+        ),
     )
 
 

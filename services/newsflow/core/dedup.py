@@ -10,15 +10,11 @@ which an article is found again.
 
 The decision is a deterministic function of the sequence of articles: replaying a sequence
 over the state its prefix left gives the same story ids, which is what makes the state
-recoverable from a changelog. The state is one byte-to-byte mapping, written once per article
-(a faust table in the stream, a dict in `newsflow process` and the evaluation):
+recoverable from a changelog. The state is three byte-to-byte mappings (faust tables in the
+stream, dicts in `newsflow process` and the evaluation):
 
-- ``articles``: article key -> (time, banded flag, source, content hash, story id, signature).
-
-Two indexes are derived from it in memory, in the order the articles came, and rebuilt from it
-after a recovery:
-
-- ``bands``: LSH band key -> article key of the first live article with that band;
+- ``articles``: article key -> (time, banded flag, source, story id, signature);
+- ``bands``: band key -> article key of the first live article with that band;
 - ``hashes``: content-hash prefix -> article key of the first live article with that text.
 
 Index entries are first-writer-wins, so a band leads to the earliest live article that has it;
@@ -33,8 +29,8 @@ import re
 import struct
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -50,16 +46,13 @@ _HAS_UNSPACED = regex.compile(rf"[{_UNSPACED}]")
 # Most text has no such script: the standard library's faster \w+ then gives the same tokens.
 _WORD = re.compile(r"\w+")
 _KEY_BYTES = 8
-# time in ms, indexed under its bands, source key, content-hash key, length of the story id;
-# then the story id and the signature
-_RECORD_HEAD = struct.Struct("<q?8s8sB")
+# time in ms, indexed under its bands, source key, length of the story id; then the story id
+# and the signature
+_RECORD_HEAD = struct.Struct("<q?8sB")
 _SCHEME = "affine32"
 
 Signature = npt.NDArray[np.uint32]
 Table = MutableMapping[bytes, bytes]
-# Kept in the table beside the records (a key no record has): the stream position of the next
-# article to decide, so that the position and the records it covers are one state.
-POSITION_KEY = b"\x00position"
 
 
 @dataclass(frozen=True)
@@ -108,46 +101,21 @@ class Assignment:
 @dataclass
 class DedupState:
     articles: Table
-    # Derived from `articles` (see `reindex`); never persisted.
-    bands: dict[bytes, bytes] = field(default_factory=dict)
-    hashes: dict[bytes, bytes] = field(default_factory=dict)
+    bands: Table
+    hashes: Table
     # The latest article time seen. The window is measured from it, so whether an entry is live
-    # depends only on the sequence of articles, never on when an eviction ran. None: unknown,
-    # after a recovery; the next decision rebuilds the indexes and the clock from `articles`.
+    # depends only on the sequence of articles, never on when an eviction ran.
     watermark_ms: int | None = None
 
     @classmethod
     def in_memory(cls) -> DedupState:
-        return cls({})
-
-    def records(self) -> Iterator[tuple[bytes, bytes]]:
-        return ((k, v) for k, v in self.articles.items() if k != POSITION_KEY)
-
-    @property
-    def position(self) -> int | None:
-        value = self.articles.get(POSITION_KEY)
-        return None if value is None else int.from_bytes(value, "big")
-
-    @position.setter
-    def position(self, offset: int) -> None:
-        self.articles[POSITION_KEY] = offset.to_bytes(8, "big")
+        return cls({}, {}, {})
 
     def clock(self) -> int:
         if self.watermark_ms is None:
-            return max((_record_time(v) for _, v in self.records()), default=0)
+            # After a recovery: the newest stored article is the newest article processed.
+            self.watermark_ms = max((_record_time(v) for v in self.articles.values()), default=0)
         return self.watermark_ms
-
-    def reindex(self, config: DedupConfig) -> None:
-        """The indexes again from the records, in their order (the order they were written,
-        which a recovered table keeps): the entries the articles claimed when they came."""
-        self.bands.clear()
-        self.hashes.clear()
-        now, window = 0, config.window_s * 1000
-        for key, value in self.records():
-            record = decode_record(value)
-            now = max(now, record.time_ms)
-            _index(self, key, record, now, window, config)
-        self.watermark_ms = now
 
 
 def tokens(text: str) -> list[str]:
@@ -218,25 +186,22 @@ class Record(NamedTuple):
     time_ms: int
     banded: bool
     source: bytes
-    content: bytes
     story_id: str
     signature: Signature
 
 
 def encode_record(record: Record) -> bytes:
     story = record.story_id.encode()
-    head = _RECORD_HEAD.pack(
-        record.time_ms, record.banded, record.source, record.content, len(story)
-    )
+    head = _RECORD_HEAD.pack(record.time_ms, record.banded, record.source, len(story))
     return head + story + record.signature.astype("<u4").tobytes()
 
 
 def decode_record(value: bytes) -> Record:
-    time_ms, banded, source, content, length = _RECORD_HEAD.unpack_from(value)
+    time_ms, banded, source, length = _RECORD_HEAD.unpack_from(value)
     start = _RECORD_HEAD.size
     story = value[start : start + length].decode()
     sig = np.frombuffer(value, dtype="<u4", offset=start + length).astype(np.uint32)
-    return Record(int(time_ms), bool(banded), bytes(source), bytes(content), story, sig)
+    return Record(int(time_ms), bool(banded), bytes(source), story, sig)
 
 
 def _record_time(value: bytes) -> int:
@@ -263,67 +228,66 @@ def _live(state: DedupState, key: bytes | None, now_ms: int, window_ms: int) -> 
 
 
 def _claim(
-    index: dict[bytes, bytes], entry: bytes, owner: bytes, state: DedupState, now: int, window: int
+    index: Table, entry: bytes, owner: bytes, state: DedupState, now: int, window: int
 ) -> None:
-    """First writer wins: the entry points at `owner` unless a live article already has it."""
+    """First writer wins: the entry points at `owner` unless a live article already has it.
+    Unchanged entries are not written again (each write is a changelog record)."""
     current = index.get(entry)
-    if current is None or (current != owner and _live(state, current, now, window) is None):
+    if current == owner:
+        return
+    if current is None or _live(state, current, now, window) is None:
         index[entry] = owner
-
-
-def _index(
-    state: DedupState, key: bytes, record: Record, now: int, window: int, config: DedupConfig
-) -> None:
-    for band in band_keys(record.signature, config) if record.banded else []:
-        _claim(state.bands, band, key, state, now, window)
-    _claim(state.hashes, record.content, key, state, now, window)
 
 
 def assign(message: dict[str, Any], state: DedupState, config: DedupConfig) -> Assignment:
     """The story of one clean article, given every article before it; the state learns it."""
-    if state.watermark_ms is None:
-        state.reindex(config)
     article_id: str = message["id"]
     key = article_key(article_id)
     moment = time_ms(message["cleaned_at"])
     now = max(state.clock(), moment)
     window = config.window_s * 1000
+    sig: Signature
     stored = state.articles.get(key)
     if stored is not None:
         # Seen before (a replay after a restart, or the same article sent again): the same
-        # answer; its index entries are there since it was first decided or reindexed.
-        story = decode_record(stored).story_id
+        # answer, and the index entries it wrote are written again if they were lost.
+        _, banded, source, story, sig = decode_record(stored)
         result = Assignment(story, story == article_id, "id")
     else:
         items = shingles(dedup_text(message), config)
+        banded = len(items) >= config.min_shingles
         sig = signature(items, config)
-        record = Record(
-            moment,
-            len(items) >= config.min_shingles,
-            source_key(message.get("source")),
-            hash_key(message["content_hash"]),
-            "",
-            sig,
-        )
-        result = _match(record, message["id"], state, config, now, window)
-        record = record._replace(story_id=result.story_id)
-        _index(state, key, record, now, window, config)
-        # The one write per article: with a faust table, one changelog record.
+        source = source_key(message.get("source"))
+        result = _match(message, sig, banded, source, state, config, now, window)
+    for band in band_keys(sig, config) if banded else []:
+        _claim(state.bands, band, key, state, now, window)
+    _claim(state.hashes, hash_key(message["content_hash"]), key, state, now, window)
+    if stored is None:
+        # The record is written last: a recovered record means its index entries were written
+        # before it, or are written again by the replay above.
+        record = Record(moment, banded, source, result.story_id, sig)
         state.articles[key] = encode_record(record)
     state.watermark_ms = now
     return result
 
 
 def _match(
-    new: Record, article_id: str, state: DedupState, config: DedupConfig, now: int, window: int
+    message: dict[str, Any],
+    sig: Signature,
+    banded: bool,
+    source: bytes,
+    state: DedupState,
+    config: DedupConfig,
+    now: int,
+    window: int,
 ) -> Assignment:
-    exact = _live(state, state.hashes.get(new.content), now, window)
+    exact = _live(state, state.hashes.get(hash_key(message["content_hash"])), now, window)
     if exact is not None:
         return Assignment(decode_record(exact).story_id, False, "content_hash", 1.0)
-    if new.banded:
+    if banded:
         best: tuple[float, str] | None = None
         seen: set[bytes] = set()
-        for band in band_keys(new.signature, config):
+        for band in band_keys(sig, config):
             owner = state.bands.get(band)
             if owner is None or owner in seen:
                 continue
@@ -332,24 +296,33 @@ def _match(
             if record is None:
                 continue
             candidate = decode_record(record)
-            agree = np.count_nonzero(candidate.signature == new.signature)
-            similarity = float(agree) / config.num_perm
-            same_source = candidate.source == new.source
-            needed = config.same_source_threshold if same_source else config.threshold
+            similarity = float(np.count_nonzero(candidate.signature == sig)) / config.num_perm
+            needed = (
+                config.same_source_threshold if candidate.source == source else config.threshold
+            )
             if similarity >= needed and (best is None or similarity > best[0]):
                 best = (similarity, candidate.story_id)
         if best is not None:
             return Assignment(best[1], False, "minhash", best[0])
-    return Assignment(article_id, True)
+    return Assignment(message["id"], True)
+
+
+def expired_keys(state: DedupState, config: DedupConfig) -> dict[str, list[bytes]]:
+    """What has left the window, per mapping; deleting it changes no later decision."""
+    now, window = state.clock(), config.window_s * 1000
+    gone = {k for k, v in state.articles.items() if now - _record_time(v) > window}
+    return {
+        "articles": sorted(gone),
+        "bands": [k for k, owner in state.bands.items() if owner in gone],
+        "hashes": [k for k, owner in state.hashes.items() if owner in gone],
+    }
 
 
 def evict(state: DedupState, config: DedupConfig) -> int:
-    """Drop the articles that have left the window, and their index entries."""
-    now, window = state.clock(), config.window_s * 1000
-    gone = {k for k, v in state.records() if now - _record_time(v) > window}
-    for index in (state.bands, state.hashes):
-        for entry in [e for e, owner in index.items() if owner in gone]:
-            del index[entry]
-    for key in gone:
-        del state.articles[key]
-    return len(gone)
+    """Drop what has left the window (index entries first, then the records)."""
+    expired = expired_keys(state, config)
+    for name in ("bands", "hashes", "articles"):
+        table: Table = getattr(state, name)
+        for key in expired[name]:
+            del table[key]
+    return len(expired["articles"])

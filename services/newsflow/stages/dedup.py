@@ -58,5 +58,4 @@ def run() -> None:
     from newsflow.runtime.dedup_app import run_dedup_stage
 
     settings = DedupSettings()
-    config = dedup_config(settings.dedup)
-    run_dedup_stage(settings, config, lambda state: DedupCore(config, state))
+    run_dedup_stage(settings, dedup_config(settings.dedup))
