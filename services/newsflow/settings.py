@@ -85,8 +85,9 @@ class Topics(BaseModel):
     dlq: str = "articles.dlq"
 
 
-# The dedup stage's faust tables; each has a compacted changelog topic of one partition.
-DEDUP_TABLES = ("articles", "bands", "hashes")
+# The dedup stage's faust tables; each has a compacted changelog topic of one partition. The
+# first three are the decisions' state; `positions` keeps how far in articles.sequenced they got.
+DEDUP_TABLES = ("articles", "bands", "hashes", "positions")
 
 
 class StreamSettings(BaseSettings):
@@ -190,6 +191,9 @@ class DedupOptions(_StageOptions):
     bands: int = 64
     # How often (in stream time) what has left the window is deleted from the tables.
     evict_every_s: int = 3600
+    # How often the worker holding the sequenced log compares its position with the group's
+    # committed offset, to decide records the consumer acked without handing them over.
+    catch_up_every_s: float = 10.0
 
 
 class EnricherOptions(_StageOptions):

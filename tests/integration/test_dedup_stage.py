@@ -26,6 +26,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from newsflow.core.ids import content_hash
+from newsflow.runtime.dedup_app import POSITION_KEY, SequenceGuard, read_sequenced
 from newsflow.settings import DEDUP_TABLES, SetupOptions, SetupSettings
 from newsflow.setup import ensure_topics
 from newsflow.stack import LocalStack
@@ -250,3 +251,38 @@ async def test_two_workers_give_the_stories_of_one(
             await publish(stack.bootstrap_servers, topics.clean, copies)
             answers = await outputs.until(set(story), 240, log)
     assert answers == expected(story)
+
+
+async def test_records_the_consumer_skipped_are_read_again_in_log_order(
+    stack: LocalStack, unique: str
+) -> None:
+    """What guards the decisions against a consumer that acks records it never handed over."""
+    _, stream = await prepared(stack, unique)
+    topic = stream.topics.sequenced
+    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        for n in range(12):
+            await producer.send_and_wait(topic, f"record {n}".encode(), key=b"%d" % n)
+    finally:
+        await producer.stop()
+    records = await read_sequenced(connections(stack), topic, 0, 12)
+    assert [r.offset for r in records] == list(range(12))
+    assert [r.value for r in records] == [f"record {n}".encode() for n in range(12)]
+
+    # Decided up to offset 3 before a restart; the consumer then hands over 7 and 8 only.
+    positions: dict[bytes, bytes] = {POSITION_KEY: (3).to_bytes(8, "big")}
+    guard = SequenceGuard(connections(stack), topic, positions)  # type: ignore[arg-type]
+    got = await guard.complete([records[8], records[7]])
+    assert [r.offset for r in got] == [3, 4, 5, 6, 7, 8]
+    guard.decided()
+    assert int.from_bytes(positions[POSITION_KEY], "big") == 9
+    # A redelivered record goes through again (its stored answer comes back); nothing is added.
+    assert [r.offset for r in await guard.complete([records[5]])] == [5]
+    # The end of the log: the group's committed offset says 9 to 11 were acked unseen.
+    assert [r.offset for r in await guard.complete([], until=12)] == [9, 10, 11]
+    assert await guard.complete([], until=12) == []
+    # After a rebalance the position comes from the (recovered) table again.
+    guard.reset()
+    positions[POSITION_KEY] = (10).to_bytes(8, "big")
+    assert [r.offset for r in await guard.complete([records[11]])] == [10, 11]

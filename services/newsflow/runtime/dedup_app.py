@@ -8,24 +8,37 @@
   workers keep a standby copy from the changelog and take over when it goes away.
 
 Why this is enough for every worker and every restart to agree: a decision depends only on the
-sequenced log and the state its prefix left. A batch's offsets are committed only after its
-table writes are flushed to the changelog (faust flushes its producer before committing) and its
-outputs are acknowledged, so after a crash the recovered state covers at least every committed
-article; the articles after it are decided again and, being the same articles in the same order
-over the same state, get the same stories (an article found in the state gets its stored answer).
+sequenced log and the state its prefix left. A batch's events are acked (so its offsets can be
+committed) only after its outputs are acknowledged and its table writes are delivered to the
+changelogs, so after a crash the recovered state covers at least every committed article; the
+articles after it are decided again and, being the same articles in the same order over the same
+state, get the same stories (an article found in the state gets its stored answer).
+
+The stage does not rely on faust handing it every record of the sequenced log: after a
+rebalance, faust can drop a record it fetched under the previous generation and still ack it,
+and once committed that record would never be decided. The `positions` table keeps the offset
+after the last batch decided; a batch that starts past it (or has a hole) has the missing
+records read straight from the partition and decided first, in log order. Skipped records at
+the end of the log have no later record to reveal them: every `catch_up_every_s` the worker
+holding the partition compares its position with the group's committed offset instead.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Sequence
 from typing import Any, cast
 
 import faust
 import structlog
+from aiokafka import TopicPartition
 from faust.types import StreamT
 
 from newsflow.core.dedup import DedupConfig, DedupState, evict
-from newsflow.runtime import logs, metrics
+from newsflow.errors import BackendUnavailable
+from newsflow.runtime import kafka, logs, metrics
+from newsflow.runtime.dead_letters import Incoming
 from newsflow.runtime.faust_app import (
     EXIT_STAGE_FAULT,
     faust_app,
@@ -34,10 +47,13 @@ from newsflow.runtime.faust_app import (
     watch,
 )
 from newsflow.runtime.runner import Outgoing, StageRunner, deliver
-from newsflow.settings import DEDUP_TABLES, DedupSettings
+from newsflow.settings import DEDUP_TABLES, Connections, DedupSettings
 from newsflow.stages.dedup import DedupCore
 
 log = structlog.get_logger()
+
+# The positions table's one key: the offset of articles.sequenced after the last decided batch.
+POSITION_KEY = b"sequenced"
 
 
 def _raw_topic(app: faust.App, name: str, **options: Any) -> faust.TopicT:
@@ -75,6 +91,103 @@ def _table(app: faust.App, changelog: str, name: str) -> SinglePartitionTable:
     return table
 
 
+async def flush_table_writes(app: faust.App) -> None:
+    """Wait until every table write is acknowledged by Kafka.
+
+    Faust's own flush before a commit gives up on its write buffer after 0.1 s without progress
+    (`ProducerBuffer.flush_atmost`), so a slow broker could see offsets committed before the
+    changelog records that justify them; the loop drains the buffer fully, then the producer's
+    flush waits for the broker's acknowledgements."""
+    buffer = app.producer.buffer
+    while buffer.size:
+        await buffer.flush()
+    await app.producer.flush()
+
+
+async def read_sequenced(
+    connections: Connections, topic: str, start: int, end: int
+) -> list[Incoming]:
+    """The records of the sequenced log from `start` up to (not including) `end`.
+
+    Records the retention already deleted are simply not there: the read starts at the log's
+    first offset, and the caller logs how many it got."""
+    partition = TopicPartition(topic, 0)
+    consumer = kafka.consumer(
+        bootstrap_servers=connections.bootstrap_servers, group_id=None, max_poll_records=500
+    )
+    await consumer.start()
+    try:
+        consumer.assign([partition])
+        first = (await consumer.beginning_offsets([partition]))[partition]
+        consumer.seek(partition, max(start, first))
+        records: list[Incoming] = []
+        while await consumer.position(partition) < end:
+            fetched = await consumer.getmany(partition, timeout_ms=1000)
+            for message in fetched.get(partition, []):
+                if message.offset < end:
+                    records.append(
+                        Incoming(
+                            message.key, message.value, topic, message.partition, message.offset
+                        )
+                    )
+        return records
+    finally:
+        await consumer.stop()
+
+
+class SequenceGuard:
+    """Makes sure every record of the sequenced log reaches the decisions, in log order.
+
+    `expected` is the offset after the last record handed over; it starts from the positions
+    table (written after each decided batch, so never ahead of what was decided and delivered).
+    A record past it means records were skipped: they are read from Kafka and go first. A
+    record before it is a redelivery and goes through again (its stored answer comes back)."""
+
+    def __init__(self, connections: Connections, topic: str, positions: faust.Table[bytes, bytes]):
+        self.connections = connections
+        self.topic = topic
+        self.positions = positions
+        self.expected: int | None = None
+
+    def reset(self) -> None:
+        # The partition may have changed hands: start again from the recovered table.
+        self.expected = None
+
+    async def complete(
+        self, records: Sequence[Incoming], until: int | None = None
+    ) -> list[Incoming]:
+        """The records, after those skipped before them (and before `until`, if given)."""
+        if self.expected is None:
+            stored = self.positions.get(POSITION_KEY)
+            self.expected = int.from_bytes(stored, "big") if stored is not None else None
+        complete: list[Incoming] = []
+        for record in sorted(records, key=lambda r: r.offset):
+            complete.extend(await self._skipped_before(record.offset))
+            complete.append(record)
+            if self.expected is None or record.offset >= self.expected:
+                self.expected = record.offset + 1
+        if until is not None:
+            complete.extend(await self._skipped_before(until))
+            if self.expected is not None:
+                self.expected = max(self.expected, until)
+        return complete
+
+    async def _skipped_before(self, offset: int) -> list[Incoming]:
+        if self.expected is None or offset <= self.expected:
+            return []
+        missing = await read_sequenced(self.connections, self.topic, self.expected, offset)
+        log.warning(
+            "dedup_skipped_records_read_again", first=self.expected, until=offset, read=len(missing)
+        )
+        metrics.SEQUENCE_GAPS.inc(len(missing))
+        return missing
+
+    def decided(self) -> None:
+        """Record the position after a batch whose outputs and table writes Kafka has."""
+        if self.expected is not None:
+            self.positions[POSITION_KEY] = self.expected.to_bytes(8, "big")
+
+
 def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
     stream, batch = settings.stream, settings.dedup.batch
     app = faust_app("dedup", settings.connections, stream, batch)
@@ -85,6 +198,7 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
     sinks[topics.sequenced] = sequenced
     tables = {name: _table(app, stream.changelog_topic(name), name) for name in DEDUP_TABLES}
     state = DedupState(tables["articles"], tables["bands"], tables["hashes"])
+    guard = SequenceGuard(settings.connections, topics.sequenced, tables["positions"])
     core = DedupCore(config, state)
 
     async def send(topic: str, key: bytes | None, value: bytes) -> Any:
@@ -110,21 +224,22 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
                 os._exit(EXIT_STAGE_FAULT)
 
     evicted_at: list[int] = [0]
+    # The agent and the catch-up timer both decide; one batch at a time, in log order.
+    deciding = asyncio.Lock()
 
-    @app.agent(sequenced, name="dedup")
-    async def decide(events_stream: StreamT[bytes]) -> None:
-        batches = cast("faust.Stream[bytes]", events_stream).take_events(
-            batch.size, within=batch.timeout_s
-        )
-        async for events in batches:
+    async def decide_records(records: list[Incoming], until: int | None = None) -> None:
+        async with deciding:
             if not evicted_at[0]:
                 # This worker holds the sequence and the tables (the others are standbys).
                 log.info("dedup_deciding", articles_in_tables=len(state.articles))
             try:
                 with metrics.BATCH_SECONDS.labels("dedup").time():
+                    records = await guard.complete(records, until)
                     # In the event loop, not a thread: table writes go through faust's producer.
-                    outgoing = runner.plan([incoming(event) for event in events])
+                    outgoing = runner.plan(records)
                     await deliver(outgoing, send, stream, "dedup")
+                    await flush_table_writes(app)
+                    guard.decided()
                 now = state.clock()
                 if now - evicted_at[0] >= settings.dedup.evict_every_s * 1000:
                     evicted = evict(state, config)
@@ -133,6 +248,35 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
             except Exception:
                 log.critical("stage_failed_exiting_unacked", stage="dedup", exc_info=True)
                 os._exit(EXIT_STAGE_FAULT)
+
+    @app.agent(sequenced, name="dedup")
+    async def decide(events_stream: StreamT[bytes]) -> None:
+        batches = cast("faust.Stream[bytes]", events_stream).take_events(
+            batch.size, within=batch.timeout_s
+        )
+        async for events in batches:
+            await decide_records([incoming(event) for event in events])
+
+    sequenced_partition = TopicPartition(topics.sequenced, 0)
+
+    async def catch_up() -> None:
+        # Only the worker holding the partition decides; a worker that just got it has no
+        # position yet and starts from the recovered one with its first batch.
+        if guard.expected is None or sequenced_partition not in app.consumer.assignment():
+            return
+        try:
+            committed = await kafka.committed_offset(
+                settings.connections.bootstrap_servers,
+                stream.group_id("dedup"),
+                sequenced_partition,
+            )
+        except BackendUnavailable as exc:
+            log.warning("dedup_catch_up_skipped", error=str(exc))
+            return
+        if committed is not None and committed > guard.expected:
+            await decide_records([], until=committed)
+
+    app.timer(interval=settings.dedup.catch_up_every_s)(catch_up)
 
     watch(
         app,
@@ -146,6 +290,7 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
     async def reset_clock(*_args: Any, **_kwargs: Any) -> None:
         # The tables may have changed hands: the window is measured again from their content.
         state.watermark_ms = None
+        guard.reset()
 
     return app
 
@@ -153,8 +298,10 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
 def run_dedup_stage(settings: DedupSettings, config: DedupConfig) -> None:
     logs.configure(settings.observability.log_level)
     topics = settings.stream.topics
+    changelogs = [settings.stream.changelog_topic(table) for table in DEDUP_TABLES]
     require_stage_topics(
-        settings.connections, [topics.clean, topics.sequenced, topics.deduped, topics.dlq]
+        settings.connections,
+        [topics.clean, topics.sequenced, topics.deduped, topics.dlq, *changelogs],
     )
     metrics.serve(settings.observability.metrics_port, settings.observability.metrics_host)
     app = build_dedup_app(settings, config)

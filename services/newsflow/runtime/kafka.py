@@ -21,7 +21,7 @@ def producer(bootstrap_servers: str, **overrides: Any) -> AIOKafkaProducer:
 
 
 def consumer(
-    *topics: str, bootstrap_servers: str, group_id: str, **overrides: Any
+    *topics: str, bootstrap_servers: str, group_id: str | None, **overrides: Any
 ) -> AIOKafkaConsumer:
     options: dict[str, Any] = {
         "enable_auto_commit": False,
@@ -85,6 +85,21 @@ async def _admin(bootstrap_servers: str) -> AIOKafkaAdminClient:
             "(`newsflow stack up`) or set KAFKA_BOOTSTRAP_SERVERS"
         ) from exc
     return admin
+
+
+async def committed_offset(
+    bootstrap_servers: str, group: str, partition: TopicPartition
+) -> int | None:
+    """The group's committed offset for one partition, or None if it has none."""
+    admin = await _admin(bootstrap_servers)
+    try:
+        offsets = await admin.list_consumer_group_offsets(group, partitions=[partition])
+    except KafkaError as exc:
+        raise BackendUnavailable(f"Kafka at {bootstrap_servers}: {exc!r}") from exc
+    finally:
+        await admin.close()
+    committed = offsets.get(partition)
+    return committed.offset if committed is not None and committed.offset >= 0 else None
 
 
 async def missing_topics(bootstrap_servers: str, topics: Iterable[str]) -> list[str]:

@@ -37,6 +37,10 @@ CONSUMER_LAG = Gauge(
 PAUSED = Gauge(
     "newsflow_paused", "1 while the stage holds its partitions paused (backpressure)", ["stage"]
 )
+SEQUENCE_GAPS = Counter(
+    "newsflow_dedup_records_read_again",
+    "Records of articles.sequenced the consumer skipped and the dedup stage read back itself",
+)
 
 LIVENESS_WINDOW_S = 60.0
 _last_beat = time.monotonic()
