@@ -298,10 +298,9 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
 def run_dedup_stage(settings: DedupSettings, config: DedupConfig) -> None:
     logs.configure(settings.observability.log_level)
     topics = settings.stream.topics
-    changelogs = [settings.stream.changelog_topic(table) for table in DEDUP_TABLES]
+    # Not the changelogs: faust creates those of a new group (its internal topics) itself.
     require_stage_topics(
-        settings.connections,
-        [topics.clean, topics.sequenced, topics.deduped, topics.dlq, *changelogs],
+        settings.connections, [topics.clean, topics.sequenced, topics.deduped, topics.dlq]
     )
     metrics.serve(settings.observability.metrics_port, settings.observability.metrics_host)
     app = build_dedup_app(settings, config)
