@@ -124,7 +124,7 @@ async def test_replaying_raw_from_the_beginning_leaves_one_document_per_article(
 
     async def rewritten() -> list[dict[str, object]] | None:
         documents = await all_documents(es, alias)
-        return documents if all(int(str(d["_version"])) >= 3 for d in documents) else None
+        return documents if all(int(str(d["_version"])) >= 4 for d in documents) else None
 
     with running_pipeline(replay, tmp_path / "replay.log"):
         # 3 first writes + 3 from the re-collection + 6 from the replay of raw = 4 writes each

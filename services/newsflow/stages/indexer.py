@@ -42,6 +42,8 @@ STAGE = "indexer"
 # Started while Kafka restarts, the stage waits this long for it before giving up.
 STARTUP_WAIT_S = 120.0
 _RETRIABLE_STATUS = {429, 500, 502, 503, 504}
+# While a write is in flight, the consumer is polled in steps this long for the next batch.
+_COLLECT_STEP_S = 0.05
 
 
 @dataclass
@@ -213,11 +215,19 @@ class Indexer:
         log.warning("bulk_request_too_large_splitting", stage=STAGE, documents=len(chunk))
         return await self._write(chunk[:half], letters) + await self._write(chunk[half:], letters)
 
-    async def handle(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-        incoming = [Incoming(r.key, r.value, r.topic, r.partition, r.offset) for r in records]
+    def plan(
+        self, records: Sequence[ConsumerRecord[bytes, bytes]]
+    ) -> tuple[list[Pending], list[Outgoing]]:
+        """Decode, validate and build the documents (or dead letters) of a batch: CPU only."""
+        return self._plan(
+            [Incoming(r.key, r.value, r.topic, r.partition, r.offset) for r in records]
+        )
+
+    async def write(self, planned: tuple[list[Pending], list[Outgoing]]) -> None:
+        """Index the documents, then deliver the dead letters; returns once both are durable."""
+        pending, letters = planned
         with metrics.BATCH_SECONDS.labels(STAGE).time():
-            pending, letters = self._plan(incoming)
-            letters += await self._bulk(pending)
+            letters = letters + await self._bulk(pending)
             if letters:
                 await deliver(letters, self._send, self.settings.stream, STAGE)
 
@@ -250,38 +260,79 @@ class Indexer:
             log.info("elasticsearch_setup", changed=changes)
 
     async def run(self) -> None:
-        batch = self.settings.indexer.batch
+        """Read, plan, write, commit, with one batch written while the next one is read.
+
+        Planning (decoding, validation, building documents) is this process's CPU; indexing is
+        Elasticsearch's. While a batch's bulk requests are in flight the consumer keeps reading
+        and the next batch is planned, so the two overlap, and the slower Elasticsearch is, the
+        fuller the next batch (up to batch_size). A batch's offsets are committed once its own
+        write is done, before the next write starts."""
         lag_task = asyncio.create_task(self._report_lag())
+        writing: asyncio.Task[None] | None = None
+        written: dict[TopicPartition, int] = {}
         try:
             while not self.stopping.is_set():
                 metrics.beat()
-                batches = await self.consumer.getmany(
-                    timeout_ms=int(batch.timeout_s * 1000), max_records=batch.size
-                )
-                records = [record for tp_records in batches.values() for record in tp_records]
-                if not records:
-                    continue
-                await self._handle_polling(records)
-                await self._commit(
-                    {
-                        TopicPartition(tp.topic, tp.partition): tp_records[-1].offset + 1
-                        for tp, tp_records in batches.items()
-                        if tp_records
-                    }
-                )
+                records, offsets = await self._collect(writing)
+                planned = self.plan(records) if records else None
+                if writing is not None:
+                    await self._wait_polling(writing)
+                    writing = None
+                    await self._commit(written)
+                if planned is not None:
+                    writing = asyncio.create_task(self.write(planned))
+                    written = offsets
+            if writing is not None:
+                # Stopping: the batch being written is finished and committed, not dropped.
+                await self._wait_polling(writing)
+                writing = None
+                await self._commit(written)
         finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
             lag_task.cancel()
 
-    async def _handle_polling(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        """Handle a batch; while it waits (Elasticsearch down or slow), hold every assigned
+    async def _collect(
+        self, writing: asyncio.Task[None] | None
+    ) -> tuple[list[ConsumerRecord[bytes, bytes]], dict[TopicPartition, int]]:
+        """The next batch and the offsets to commit after it.
+
+        Nothing being written: the first records that arrive within batch_timeout_s (no
+        lingering, for latency). A write in flight: whatever arrives until it is done, the batch
+        is full or poll_while_busy_s has passed (then `_wait_polling` pauses the partitions),
+        polling in short steps so the write's end is noticed at once."""
+        options = self.settings.indexer
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        offsets: dict[TopicPartition, int] = {}
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + options.poll_while_busy_s
+        while len(records) < options.batch.size and not self.stopping.is_set():
+            if writing is None:
+                timeout_s = options.batch.timeout_s
+            elif writing.done():
+                timeout_s = 0.0
+            else:
+                timeout_s = _COLLECT_STEP_S
+            fetched = await self.consumer.getmany(
+                timeout_ms=int(timeout_s * 1000), max_records=options.batch.size - len(records)
+            )
+            for tp, tp_records in fetched.items():
+                if tp_records:
+                    records.extend(tp_records)
+                    offsets[TopicPartition(tp.topic, tp.partition)] = tp_records[-1].offset + 1
+            if writing is None or writing.done() or loop.time() >= give_up:
+                break
+        return records, offsets
+
+    async def _wait_polling(self, writing: asyncio.Task[None]) -> None:
+        """Wait for a write; while it waits (Elasticsearch down or slow), hold every assigned
         partition paused and keep polling, so the consumer stays in its group (heartbeats and
         max_poll_interval_ms) instead of being evicted and causing a rebalance."""
-        handling = asyncio.create_task(self.handle(records))
         paused = False
         try:
             while True:
                 done, _ = await asyncio.wait(
-                    {handling}, timeout=self.settings.indexer.poll_while_busy_s
+                    {writing}, timeout=self.settings.indexer.poll_while_busy_s
                 )
                 if done:
                     break
@@ -299,10 +350,8 @@ class Indexer:
                 for tp, tp_records in polled.items():
                     if tp_records:
                         self.consumer.seek(tp, tp_records[0].offset)
-            await handling
+            await writing
         finally:
-            if not handling.done():
-                handling.cancel()
             if paused:
                 self.consumer.resume(*self.consumer.paused())
                 metrics.PAUSED.labels(STAGE).set(0)
