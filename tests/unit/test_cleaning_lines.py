@@ -23,7 +23,7 @@ from newsflow.core.cleaning.lines import (
     default_model,
 )
 from newsflow.core.cleaning.text import tokens
-from newsflow.core.cleaning.titles import pick_title
+from newsflow.core.cleaning.titles import pick_title, site_name
 from newsflow.errors import RejectedArticle
 
 PROSE = [
@@ -201,6 +201,39 @@ def test_the_site_part_is_the_one_the_host_name_spells() -> None:
     subtitle = ["Budget approved - what changes | Town News", "Town News", "Budget approved"]
     subtitle += ["Budget approved - what changes", *PROSE]
     assert pick_title(subtitle, 4) == "Budget approved - what changes"
+
+
+def test_the_site_name_is_the_registered_name_and_a_headline_merely_containing_it_is_not_it() -> (
+    None
+):
+    assert site_name("www.gazette.com.py") == "gazette"
+    assert site_name("news.broadcaster.co.uk") == "broadcaster"
+    assert site_name("townnews.example") == "townnews"
+    # The site's name in a short phrase, first: the headline is the other part.
+    lines = ["Diario Gazette | Budget approved after a long night", "Diario Gazette", "Sport"]
+    lines += ["Budget approved after a long night", *PROSE]
+    assert pick_title(lines, 4, host="gazette.com.py") == "Budget approved after a long night"
+    # A headline that starts with the site's acronym is still the headline; the site's name is
+    # the part whose initials spell it.
+    acronym = ["TNU chief: budget approved after a long night - Town News Union", "Sport"]
+    acronym += ["TNU chief: budget approved after a long night", *PROSE]
+    expected = "TNU chief: budget approved after a long night"
+    assert pick_title(acronym, 3, host="www.tnu.example") == expected
+
+
+def test_an_archived_page_is_read_with_its_original_host() -> None:
+    html = (
+        "<html><head><title>Town News » Archive » Budget approved after a long night</title>"
+        "</head><body><nav><a href='/'>Town News</a></nav>"
+        "<h1>Budget approved after a long night</h1>"
+        + "".join(f"<p>{p}</p>" for p in PROSE)
+        + "</body></html>"
+    )
+    url = "https://web.archive.org/web/20200101000000/https://www.townnews.example/budget"
+    assert clean({"html": html, "url": url}).title == "Budget approved after a long night"
+    assert clean({"text": html_to_dump(html), "url": url}).title == (
+        "Budget approved after a long night"
+    )
 
 
 def test_without_a_page_title_a_headline_before_the_article_is_used() -> None:

@@ -14,6 +14,7 @@ Thai) one character a word.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,8 @@ _NO_COMMENTS = re.compile(r"\W*0\b")
 # Inline boxes carry a headline or a sentence after their label ("À lire aussi » ...").
 _INLINE_MARKER_MAX_WORDS = 30
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$")
+# web.archive.org/web/<timestamp>/<original URL>
+_ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'»)\]]?$")
 # A first line this long, ending a sentence, is prose rather than a page title.
@@ -214,9 +217,14 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     meta_title = meta.title or extract_title(tree)
     title_element = tree.find(".//title")
     page_title = " ".join(title_element.text_content().split()) if title_element is not None else ""
-    headings = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:_MAX_HEADINGS]
+    # <h1> first; some sites put the headline in an <h2> or <h3> under a section name.
+    headings = [
+        " ".join(h.text_content().split())
+        for tag in ("h1", "h2", "h3")
+        for h in itertools.islice(tree.iter(tag), _MAX_HEADINGS)
+    ]
     headings = [h for h in headings if h]
-    host = _source_from(url) if url else None
+    host = _title_host(url)
     title = None
     for first in (meta_title, page_title):
         if first and headings:
@@ -271,7 +279,7 @@ def _from_text(
         return [], title_hint
     lines = _with_title_line(lines)
     chosen = select_article(lines, model.probabilities(lines), model.region)
-    host = _source_from(url) if url else None
+    host = _title_host(url)
     title = title_hint or pick_title(lines, chosen[0] if chosen else None, host)
     return [lines[i] for i in chosen], title
 
@@ -380,6 +388,14 @@ def as_is(raw: dict[str, Any]) -> CleanArticle:
         published_at=to_utc_iso(raw.get("published_at")),
         collected_at=to_utc_iso(raw.get("collected_at")),
     )
+
+
+def _title_host(url: str | None) -> str | None:
+    """The host whose name a <title> would carry: an archived page's original host."""
+    if not url:
+        return None
+    archived = _ARCHIVED.match(url)
+    return _source_from(archived.group(1) if archived else url)
 
 
 def _source_from(url: str | None) -> str:

@@ -18,6 +18,8 @@ _MIN_TITLE_TOKENS = 3
 _MIN_EXACT_TOKENS = 2  # a one-word first line ("Search", "PODCAST") names no article
 _MAX_TITLE_TOKENS = 40
 _MIN_OVERLAP = 0.5
+# Second-level labels under a country code: the name is the label before them (hoy.com.py).
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne", "go"})
 _SITE_SEPARATOR = re.compile(r"\s+[|–—\-·•»]\s+")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _UNSPACED_SEPARATOR = re.compile(
@@ -47,16 +49,41 @@ def _letters(text: str) -> str:
     return _NON_ALNUM.sub("", text.casefold())
 
 
+def site_name(host: str) -> str:
+    """The name a host registers, in letters: "hoy" for hoy.com.py, "bbc" for news.bbc.co.uk,
+    "time4talks" for a page archived from www.time4talks.com."""
+    labels = host.lower().removeprefix("www.").split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        labels = labels[:-2]
+    elif len(labels) >= 2:
+        labels = labels[:-1]
+    return _letters(labels[-1]) if labels else ""
+
+
+def _names_site(part: str, name: str) -> bool:
+    """The part spells the site's name, contains it in a short phrase ("Diario HOY" on hoy),
+    or has it as its initials ("Gewerkschaft der Polizei" on gdp.de); a long headline that
+    merely contains the name ("GdP-Vize Klemmer: ...") does not."""
+    letters = _letters(part)
+    if not letters or not name:
+        return False
+    if len(letters) >= 3 and letters in name:
+        return True
+    if name in letters and len(letters) <= 2 * len(name) + 12:
+        return True
+    initials = "".join(word[0] for word in TOKEN.findall(part.casefold()))
+    return len(initials) >= 2 and initials == name
+
+
 def _site_part(parts: list[str], host: str | None) -> str | None:
-    """Which part of "Headline | Site" names the site: the one the page's host name spells
-    ("Diveinside News" on diveinside.de), else the last part, the usual convention."""
+    """Which part of "Headline | Site" names the site: the one that spells the page's host
+    name ("Diveinside News" on diveinside.de), else the last part, the usual convention."""
     if len(parts) < 2:
         return None
     if host:
-        name = _letters(host.removeprefix("www.").rsplit(".", 1)[0])
+        name = site_name(host)
         for part in (parts[-1], parts[0]):
-            letters = _letters(part)
-            if letters and name and (letters in name or name in letters):
+            if _names_site(part, name):
                 return part
     return parts[-1]
 
