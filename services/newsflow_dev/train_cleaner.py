@@ -52,6 +52,7 @@ from newsflow.core.cleaning.lines import (
     RegionParams,
 )
 from newsflow.core.cleaning.text import normalize_unicode, tokens
+from newsflow.core.cleaning.trees import TreeEnsemble
 
 TRAFILATURA_REPO = "adbar/trafilatura"
 TRAFILATURA_COMMIT = "e90b0ef51ab026fdb905fb6c5b3c84dd3d784fd5"
@@ -297,7 +298,36 @@ def fit(pages: list[Page], features: dict[str, Matrix]) -> LineModel:
     stage2 = _boosting(STAGE2).fit(x2, y, sample_weight=w)
     # The region parameters are fixed, not tuned: choosing them on ~150 benchmark pages
     # per fold proved noisier than the defaults.
-    return LineModel(stage1, stage2, RegionParams())
+    return LineModel(tree_ensemble(stage1), tree_ensemble(stage2), RegionParams())
+
+
+def tree_ensemble(classifier: HistGradientBoostingClassifier) -> TreeEnsemble:
+    """A fitted binary classifier's trees as the arrays the cleaner predicts with.
+
+    scikit-learn keeps each tree as a structured array of nodes (`_predictors`); its raw
+    prediction is the baseline plus one leaf value per tree, as `TreeEnsemble.raw` computes."""
+    if list(classifier.classes_) != [0, 1] or any(
+        tree.nodes["is_categorical"].any() for (tree,) in classifier._predictors
+    ):
+        raise ValueError("only binary classifiers over numerical features can be exported")
+    trees = [tree.nodes for (tree,) in classifier._predictors]
+    sizes = [len(nodes) for nodes in trees]
+    roots = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int32)
+    nodes = np.concatenate(trees)
+    shift = np.repeat(roots, sizes)
+    leaf = nodes["is_leaf"].astype(bool)
+    return TreeEnsemble(
+        feature=nodes["feature_idx"].astype(np.int32),
+        threshold=nodes["num_threshold"].astype(np.float64),
+        missing_left=nodes["missing_go_to_left"].astype(bool),
+        # Leaves' child indexes are 0 in scikit-learn; they are never followed.
+        left=np.where(leaf, 0, nodes["left"] + shift).astype(np.int32),
+        right=np.where(leaf, 0, nodes["right"] + shift).astype(np.int32),
+        leaf=leaf,
+        value=nodes["value"].astype(np.float64),
+        roots=roots,
+        baseline=float(np.ravel(classifier._baseline_prediction)[0]),
+    )
 
 
 def site_folds(pages: Iterable[Page], sites: Iterable[str], folds: int) -> dict[str, int]:

@@ -256,11 +256,56 @@ def test_the_shipped_model_is_small_and_read_once() -> None:
 
 
 def test_a_model_for_other_features_is_refused() -> None:
-    import pickle
+    import io
 
-    payload = {"format": 1, "features": ("other",), "stage1": None, "stage2": None, "region": {}}
+    buffer = io.BytesIO()
+    np.savez(buffer, format=np.array(2), features=np.array(["other"]))
     with pytest.raises(ValueError, match="make train-cleaner"):
-        LineModel.from_bytes(pickle.dumps(payload))
+        LineModel.from_bytes(buffer.getvalue())
+    with pytest.raises(ValueError, match="make train-cleaner"):
+        LineModel.from_bytes(b"not a model")
+
+
+def test_the_exported_trees_predict_what_scikit_learn_predicts() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from newsflow_dev.train_cleaner import tree_ensemble
+
+    rng = np.random.default_rng(3)
+    features = rng.normal(size=(600, 6))
+    features[rng.random(features.shape) < 0.05] = np.nan  # missing values take their branch
+    labels = (np.nan_to_num(features[:, 0]) + features[:, 1] ** 2 > 0.5).astype(int)
+    classifier = HistGradientBoostingClassifier(max_iter=30, random_state=0)
+    classifier.fit(features, labels)
+    trees = tree_ensemble(classifier)
+    unseen = rng.normal(size=(200, 6))
+    unseen[rng.random(unseen.shape) < 0.05] = np.nan
+    expected = classifier.predict_proba(unseen)
+    assert np.allclose(trees.predict_proba(unseen), expected, rtol=0, atol=1e-12)
+    # Saved and read back through the model file's format, unchanged.
+    model = LineModel(trees, trees, RegionParams(0.4, 7, 0.6))
+    again = LineModel.from_bytes(model.to_bytes())
+    assert model.to_bytes() == again.to_bytes()
+    assert again.region == RegionParams(0.4, 7, 0.6)
+    assert np.array_equal(again.stage1.predict_proba(unseen), trees.predict_proba(unseen))
+
+
+def test_the_cleaner_does_not_load_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from newsflow.core.cleaning import clean\n"
+        "from newsflow.core.cleaning.lines import default_model\n"
+        "default_model()\n"
+        "clean({'text': 'Town News\\n\\n' + ' '.join(['word'] * 40)})\n"
+        "print('sklearn' in sys.modules, 'scipy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.split() == ["False", "False"]
 
 
 def test_an_english_dump_loses_its_furniture_and_keeps_its_title() -> None:

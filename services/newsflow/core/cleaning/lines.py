@@ -12,8 +12,9 @@ The article is then the best-scoring region of lines, short gaps allowed (`best_
 from __future__ import annotations
 
 import functools
+import io
 import math
-import pickle
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Protocol
@@ -23,13 +24,16 @@ import numpy.typing as npt
 
 from newsflow.core.cleaning.features import FEATURE_NAMES, Matrix, line_features, stage2_features
 from newsflow.core.cleaning.text import TOKEN
+from newsflow.core.cleaning.trees import TreeEnsemble
 
-MODEL_FILE = "dump_lines.pkl"
+MODEL_FILE = "dump_lines.npz"
 _EPSILON = 1e-4
 _MAX_EVIDENCE = 4.0
 _EDGE_PROBABILITY = 0.3
 _EDGE_TOKENS = 12
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
+# Zip entries get this date, so that one model always gives the same bytes.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 class Classifier(Protocol):
@@ -65,25 +69,47 @@ class LineModel:
         return np.asarray(self.stage2.predict_proba(stage2_features(first, features))[:, 1])
 
     def to_bytes(self) -> bytes:
-        payload = {
-            "format": MODEL_FORMAT,
-            "features": FEATURE_NAMES,
-            "stage1": self.stage1,
-            "stage2": self.stage2,
-            "region": self.region.__dict__,
+        """An .npz archive of plain arrays (no pickle): the two stages' trees, the region
+        parameters, the feature names and the format."""
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "format": np.array(MODEL_FORMAT),
+            "features": np.array(FEATURE_NAMES),
+            "region": np.array(
+                [self.region.threshold, self.region.max_gap, self.region.keep], dtype=np.float64
+            ),
         }
-        return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        for name, stage in (("stage1", self.stage1), ("stage2", self.stage2)):
+            if not isinstance(stage, TreeEnsemble):
+                raise TypeError(f"{name} must be a TreeEnsemble to be saved, not {type(stage)}")
+            arrays.update(stage.arrays(name))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, array in arrays.items():
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(info, "w") as entry:
+                    contiguous = np.asarray(array, order="C")  # 0-d arrays stay 0-d
+                    np.lib.format.write_array(entry, contiguous, allow_pickle=False)
+        return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LineModel:
-        # The file is our own package data, written by newsflow_dev.train_cleaner.
-        payload: dict[str, Any] = pickle.loads(data)  # noqa: S301
-        if payload.get("format") != MODEL_FORMAT or tuple(payload["features"]) != FEATURE_NAMES:
-            raise ValueError(
-                "the dump line model does not match this version's features: "
-                "run `make train-cleaner`"
-            )
-        return cls(payload["stage1"], payload["stage2"], RegionParams(**payload["region"]))
+        refused = ValueError(
+            "the dump line model does not match this version's features: run `make train-cleaner`"
+        )
+        try:
+            archive = np.load(io.BytesIO(data), allow_pickle=False)
+        except (ValueError, OSError, zipfile.BadZipFile) as exc:
+            raise refused from exc
+        with archive:
+            if "format" not in archive.files or int(archive["format"]) != MODEL_FORMAT:
+                raise refused
+            if tuple(str(name) for name in archive["features"]) != FEATURE_NAMES:
+                raise refused
+            threshold, max_gap, keep = (float(v) for v in archive["region"])
+            arrays = {name: archive[name] for name in archive.files}
+        stages = [TreeEnsemble.from_arrays(arrays, name) for name in ("stage1", "stage2")]
+        return cls(stages[0], stages[1], RegionParams(threshold, int(max_gap), keep))
 
 
 @functools.cache
