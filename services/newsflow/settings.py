@@ -167,7 +167,9 @@ class CleanerOptions(_StageOptions):
     model_config = _settings_config("NEWSFLOW_CLEANER_")
 
     batch_size: int = 64
-    batch_timeout_s: float = 0.5
+    # A batch is handed over when full or after this long: under load batches fill, so the
+    # timeout only sets the wait of a lone article (publish -> searchable latency).
+    batch_timeout_s: float = 0.2
     min_words: int = Field(
         default=20,
         validation_alias=AliasChoices("NEWSFLOW_CLEANER_MIN_WORDS", "NEWSFLOW_MIN_WORDS"),
@@ -200,7 +202,7 @@ class EnricherOptions(_StageOptions):
     model_config = _settings_config("NEWSFLOW_ENRICHER_")
 
     batch_size: int = 32
-    batch_timeout_s: float = 0.5
+    batch_timeout_s: float = 0.2
     # Documents per `nlp.pipe` batch, independent of how many Kafka records a batch holds.
     spacy_batch_size: int = 32
     # Characters of text per `nlp.pipe` call: spaCy's memory grows with it (long articles).
