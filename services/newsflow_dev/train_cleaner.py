@@ -301,6 +301,10 @@ def fit(pages: list[Page], features: dict[str, Matrix]) -> LineModel:
     return LineModel(tree_ensemble(stage1), tree_ensemble(stage2), RegionParams())
 
 
+def _exported(stage: Any) -> Any:
+    return stage if isinstance(stage, TreeEnsemble) else tree_ensemble(stage)
+
+
 def tree_ensemble(classifier: HistGradientBoostingClassifier) -> TreeEnsemble:
     """A fitted binary classifier's trees as the arrays the cleaner predicts with.
 
@@ -383,6 +387,11 @@ def fold_models(
         with path.open("rb") as fh:
             cached: FoldModels = pickle.load(fh)  # noqa: S301 (our own cache file)
         if set(extra_sites) <= set(cached.folds):
+            # Models cached before the cleaner predicted from exported trees: export them, so
+            # that the evaluation times the predictor the cleaner runs.
+            cached.models = [
+                LineModel(_exported(m.stage1), _exported(m.stage2), m.region) for m in cached.models
+            ]
             return cached
     folds = site_folds(pages, extra_sites, FOLDS)
     models, sizes, lines = [], [], []
