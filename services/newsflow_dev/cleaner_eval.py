@@ -29,10 +29,11 @@ from typing import Any
 import numpy as np
 import trafilatura
 
-from newsflow.core.cleaning import clean, normalize_unicode, word_count
+from newsflow.core.cleaning import clean, word_count
 from newsflow.core.cleaning.dump import decode_html
 from newsflow.core.cleaning.lines import LineModel
 from newsflow.errors import RejectedArticle
+from newsflow_dev.evaluation import Snippets, normal_form
 from newsflow_dev.train_cleaner import (
     FOLDS,
     FoldModels,
@@ -44,12 +45,8 @@ from newsflow_dev.train_cleaner import (
 )
 
 
-def _normal(text: str) -> str:
-    return " ".join(normalize_unicode(text).split())
-
-
 def _title_key(text: str) -> str:
-    return _normal(text).casefold()
+    return normal_form(text).casefold()
 
 
 @dataclass
@@ -75,31 +72,6 @@ def run_trafilatura(html: str, url: str | None = None) -> Output:
     started = time.perf_counter()
     text = trafilatura.extract(html, url=url) or ""
     return Output(None, text, not text, time.perf_counter() - started)
-
-
-@dataclass
-class Snippets:
-    pages: int = 0
-    kept: int = 0
-    must_keep: int = 0
-    removed: int = 0
-    must_drop: int = 0
-
-    def add(self, output: str, keep: list[str], drop: list[str]) -> None:
-        text = _normal(output)
-        self.pages += 1
-        self.must_keep += len(keep)
-        self.kept += sum(_normal(s) in text for s in keep)
-        self.must_drop += len(drop)
-        self.removed += sum(_normal(s) not in text for s in drop)
-
-    @property
-    def keep_rate(self) -> float:
-        return self.kept / self.must_keep if self.must_keep else 0.0
-
-    @property
-    def drop_rate(self) -> float:
-        return self.removed / self.must_drop if self.must_drop else 0.0
 
 
 @dataclass

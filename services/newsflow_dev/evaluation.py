@@ -40,13 +40,29 @@ def _article_text(raw: dict[str, Any], with_title: bool = True) -> str:
     return "\n".join(part for part in parts if part)
 
 
-@dataclass(frozen=True)
-class SnippetScore:
-    pages: int
-    kept: int
-    must_keep: int
-    removed: int
-    must_drop: int
+def normal_form(text: str) -> str:
+    """The cleaner's normal form (plain quotes and spaces), whitespace collapsed: how outputs
+    and snippets are compared."""
+    return " ".join(normalize_unicode(text).split())
+
+
+@dataclass
+class Snippets:
+    """Must-keep snippets kept and must-drop snippets removed, summed over pages."""
+
+    pages: int = 0
+    kept: int = 0
+    must_keep: int = 0
+    removed: int = 0
+    must_drop: int = 0
+
+    def add(self, output: str, keep: list[str], drop: list[str]) -> None:
+        text = normal_form(output)
+        self.pages += 1
+        self.must_keep += len(keep)
+        self.kept += sum(normal_form(s) in text for s in keep)
+        self.must_drop += len(drop)
+        self.removed += sum(normal_form(s) not in text for s in drop)
 
     @property
     def keep_rate(self) -> float:
@@ -57,12 +73,12 @@ class SnippetScore:
         return self.removed / self.must_drop if self.must_drop else 0.0
 
 
-def snippet_scores(root: Path, kind: str) -> SnippetScore:
+def snippet_scores(root: Path, kind: str) -> Snippets:
     """kind: 'text' (naive text dumps) or 'html' (the pages as published)."""
     expected = json.loads(
         (root / "expected" / "trafilatura" / "evaldata-fr.json").read_text("utf-8")
     )
-    pages = kept = must_keep = removed = must_drop = 0
+    scores = Snippets()
     for url, entry in expected.items():
         name = entry["file"]
         if kind == "text":
@@ -75,16 +91,8 @@ def snippet_scores(root: Path, kind: str) -> SnippetScore:
             if not path.exists():
                 continue
             raw = {"html": path.read_text("utf-8", errors="replace"), "url": url}
-        output = _article_text(raw)
-        pages += 1
-        # Snippets are compared in the cleaner's normal form (plain quotes and spaces).
-        for snippet in map(normalize_unicode, entry.get("with", [])):
-            must_keep += 1
-            kept += snippet in output
-        for snippet in map(normalize_unicode, entry.get("without", [])):
-            must_drop += 1
-            removed += snippet not in output
-    return SnippetScore(pages, kept, must_keep, removed, must_drop)
+        scores.add(_article_text(raw), entry.get("with", []), entry.get("without", []))
+    return scores
 
 
 def _shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
