@@ -187,7 +187,7 @@ def _search_command(args: argparse.Namespace) -> int:
 def _status_command(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from newsflow.ops.status import collect_status
+    from newsflow.ops.status import collect_status, stage_of
     from newsflow.settings import Connections, IndexNames, StreamSettings
 
     status = asyncio.run(collect_status(Connections(), StreamSettings(), IndexNames()))
@@ -197,7 +197,7 @@ def _status_command(args: argparse.Namespace) -> int:
     out = Console()
     table = Table("stage", "group", "state", "members", "lag", "restarts", "partitions (lag)")
     for stage, state in status.groups.items():
-        restarts = "-" if status.restarts is None else str(status.restarts.get(stage, 0))
+        restarts = "-" if status.restarts is None else str(status.restarts.get(stage_of(stage), 0))
         partitions = " ".join(
             f"{p.topic.rsplit('.', 1)[-1]}[{p.partition}]={p.lag}" for p in state.partitions
         )

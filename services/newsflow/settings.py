@@ -89,6 +89,9 @@ class Topics(BaseModel):
 # first three are the decisions' state; `positions` keeps how far in articles.sequenced they got.
 DEDUP_TABLES = ("articles", "bands", "hashes", "positions")
 
+# The dedup stage's second consumer group: the copy of articles.clean into articles.sequenced.
+SEQUENCE_GROUP = "dedup-sequence"
+
 
 class StreamSettings(BaseSettings):
     """What every stream stage shares: topics, consumer groups, message limits, retries."""
@@ -110,6 +113,18 @@ class StreamSettings(BaseSettings):
 
     def group_id(self, stage: str) -> str:
         return f"{self.group_prefix}-{stage}"
+
+    def group_inputs(self) -> dict[str, list[str]]:
+        """Every consumer group of the pipeline (by the name after the prefix), in stream order,
+        and the topics it reads. The dedup stage has two: its copy and its decisions."""
+        topics = self.topics
+        return {
+            "cleaner": [topics.raw],
+            SEQUENCE_GROUP: [topics.clean],
+            "dedup": [topics.sequenced],
+            "enricher": [topics.deduped],
+            "indexer": [topics.enriched, topics.dlq],
+        }
 
     def changelog_topic(self, table: str) -> str:
         """Faust's name for a dedup table's changelog: '<app id>-<table>-changelog'."""

@@ -474,16 +474,13 @@ class Chaos:
 
     async def _drained(self) -> bool:
         """Every stage has committed everything its input topics hold."""
-        inputs = {
-            "cleaner": [self.topics.raw],
-            "dedup": [self.topics.clean, self.topics.sequenced],
-            "enricher": [self.topics.deduped],
-            "indexer": [self.topics.enriched, self.topics.dlq],
-        }
         try:
             states = await group_states(
                 self.stack.bootstrap_servers,
-                {self.stream.group_id(stage): topics for stage, topics in inputs.items()},
+                {
+                    self.stream.group_id(group): topics
+                    for group, topics in self.stream.group_inputs().items()
+                },
             )
         except NewsflowError:
             return False

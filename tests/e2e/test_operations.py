@@ -62,7 +62,7 @@ async def test_rejected_articles_are_listed_and_replayed_once_the_cause_is_fixed
     assert "too short" in str(letter["reason"])
     assert status.returncode == 0, status.stderr
     report = json.loads(status.stdout)
-    assert set(report["stages"]) == {"cleaner", "dedup", "enricher", "indexer"}
+    assert set(report["stages"]) == {"cleaner", "dedup-sequence", "dedup", "enricher", "indexer"}
     assert report["stages"]["cleaner"]["lag"] == 0
     assert report["stages"]["cleaner"]["partitions"]
 

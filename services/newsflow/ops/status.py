@@ -1,5 +1,6 @@
-"""`newsflow status`: per stage its consumer group's members, lag per partition, restarts, and
-the dead letters by error type; the index's document count."""
+"""`newsflow status`: per consumer group (one per stage; the dedup stage has two, its copy
+`dedup-sequence` and its decisions `dedup`) the members, lag per partition and the stage's
+restarts, and the dead letters by error type; the index's document count."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from elasticsearch import ApiError, TransportError
 from newsflow.elastic.client import es_client
 from newsflow.runtime.kafka import GroupState, group_states
 from newsflow.runtime.supervisor import state_file
-from newsflow.settings import Connections, IndexNames, StreamSettings
+from newsflow.settings import SEQUENCE_GROUP, Connections, IndexNames, StreamSettings
 
-STAGES = ("cleaner", "dedup", "enricher", "indexer")
+
+def stage_of(group: str) -> str:
+    """The stage (and supervised process) a consumer group, named after the prefix, belongs to."""
+    return "dedup" if group == SEQUENCE_GROUP else group
 
 
 @dataclass
@@ -43,7 +47,7 @@ class Status:
                         }
                         for p in state.partitions
                     ],
-                    "restarts": (self.restarts or {}).get(stage),
+                    "restarts": (self.restarts or {}).get(stage_of(stage)),
                 }
                 for stage, state in self.groups.items()
             },
@@ -53,16 +57,6 @@ class Status:
             ],
             "documents": self.documents,
         }
-
-
-def _stage_inputs(stream: StreamSettings) -> dict[str, list[str]]:
-    topics = stream.topics
-    return {
-        "cleaner": [topics.raw],
-        "dedup": [topics.clean, topics.sequenced],
-        "enricher": [topics.deduped],
-        "indexer": [topics.enriched, topics.dlq],
-    }
 
 
 def supervisor_restarts(stream: StreamSettings) -> dict[str, int] | None:
@@ -79,9 +73,9 @@ def supervisor_restarts(stream: StreamSettings) -> dict[str, int] | None:
 async def collect_status(
     connections: Connections, stream: StreamSettings, index: IndexNames
 ) -> Status:
-    inputs = _stage_inputs(stream)
+    inputs = stream.group_inputs()
     groups = await group_states(
-        connections.bootstrap_servers, {stream.group_id(s): inputs[s] for s in STAGES}
+        connections.bootstrap_servers, {stream.group_id(g): inputs[g] for g in inputs}
     )
     es = es_client(connections, request_timeout_s=10)
     dead: dict[tuple[str, str], int] | None = None
@@ -108,7 +102,7 @@ async def collect_status(
     finally:
         await es.close()
     return Status(
-        {s: groups[stream.group_id(s)] for s in STAGES},
+        {g: groups[stream.group_id(g)] for g in inputs},
         supervisor_restarts(stream),
         dead,
         documents,

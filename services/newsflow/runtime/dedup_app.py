@@ -1,7 +1,11 @@
-"""The faust shell of the dedup stage: two agents and three changelog-backed tables.
+"""The dedup stage: a copy into one partition, a deciding faust agent, four changelog-backed tables.
 
-- `sequence` copies articles.clean (any number of partitions, shared by the workers of the
-  group) into articles.sequenced, which has one partition: one order for every decision.
+- The copy (`copy_to_sequence`) reads articles.clean (any number of partitions, shared by the
+  workers of its group `<prefix>-dedup-sequence`) and writes it into articles.sequenced, which
+  has one partition: one order for every decision. It is a plain aiokafka consumer that commits
+  by hand what the broker has acknowledged, not a faust agent: faust acks records it skips
+  around a rebalance and a restart, and a record the copy skipped would be lost for good, since
+  nothing downstream can tell it was there.
 - `dedup` reads that partition, assigns each article its story, and writes articles.deduped.
   Its state (`newsflow.core.dedup.DedupState`) is three faust tables whose changelog topics have
   one partition too, so the worker that holds the partition holds the whole state; the other
@@ -12,15 +16,15 @@ sequenced log and the state its prefix left. A batch's events are acked (so its 
 committed) only after its outputs are acknowledged and its table writes are delivered to the
 changelogs, so after a crash the recovered state covers at least every committed article; the
 articles after it are decided again and, being the same articles in the same order over the same
-state, get the same stories (an article found in the state gets its stored answer).
+state, get the same stories (an article found in the state gets its stored answer; so does a
+record the copy wrote twice, after a crash between its write and its commit).
 
-The stage does not rely on faust handing it every record of the sequenced log: after a
-rebalance, faust can drop a record it fetched under the previous generation and still ack it,
-and once committed that record would never be decided. The `positions` table keeps the offset
-after the last batch decided; a batch that starts past it (or has a hole) has the missing
-records read straight from the partition and decided first, in log order. Skipped records at
-the end of the log have no later record to reveal them: every `catch_up_every_s` the worker
-holding the partition compares its position with the group's committed offset instead.
+The deciding agent does not rely on faust handing it every record of the sequenced log either:
+the `positions` table keeps the offset after the last batch decided; a batch that starts past it
+(or has a hole) has the missing records read straight from the partition and decided first, in
+log order. Skipped records at the end of the log have no later record to reveal them: every
+`catch_up_every_s` the worker holding the partition compares its position with the group's
+committed offset instead.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from typing import Any, cast
 import faust
 import structlog
 from aiokafka import TopicPartition
+from aiokafka.errors import KafkaError
 from faust.types import StreamT
 
 from newsflow.core.dedup import DedupConfig, DedupState, evict
@@ -47,7 +52,7 @@ from newsflow.runtime.faust_app import (
     watch,
 )
 from newsflow.runtime.runner import Outgoing, StageRunner, deliver
-from newsflow.settings import DEDUP_TABLES, Connections, DedupSettings
+from newsflow.settings import DEDUP_TABLES, SEQUENCE_GROUP, Connections, DedupSettings
 from newsflow.stages.dedup import DedupCore
 
 log = structlog.get_logger()
@@ -192,10 +197,8 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
     stream, batch = settings.stream, settings.dedup.batch
     app = faust_app("dedup", settings.connections, stream, batch)
     topics = stream.topics
-    clean = _raw_topic(app, topics.clean)
     sequenced = _raw_topic(app, topics.sequenced)
     sinks = {name: _raw_topic(app, name) for name in (topics.deduped, topics.dlq)}
-    sinks[topics.sequenced] = sequenced
     tables = {name: _table(app, stream.changelog_topic(name), name) for name in DEDUP_TABLES}
     state = DedupState(tables["articles"], tables["bands"], tables["hashes"])
     guard = SequenceGuard(settings.connections, topics.sequenced, tables["positions"])
@@ -206,22 +209,16 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
 
     runner = StageRunner(core, stream, topics.deduped, send)
 
-    @app.agent(clean, name="dedup-sequence")
-    async def sequence(events_stream: StreamT[bytes]) -> None:
-        # Copied bytes for bytes: the decisions validate them. A record copied twice (after a
-        # crash before the commit) is found in the state the second time and answered the same.
-        batches = cast("faust.Stream[bytes]", events_stream).take_events(
-            batch.size, within=batch.timeout_s
-        )
-        async for events in batches:
-            outgoing = [
-                Outgoing(topics.sequenced, e.message.key, e.message.value or b"") for e in events
-            ]
-            try:
-                await deliver(outgoing, send, stream, "dedup-sequence")
-            except Exception:
-                log.critical("stage_failed_exiting_unacked", stage="dedup", exc_info=True)
-                os._exit(EXIT_STAGE_FAULT)
+    async def sequence() -> None:
+        try:
+            await copy_to_sequence(settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.critical("stage_failed_exiting_unacked", stage="dedup-sequence", exc_info=True)
+            os._exit(EXIT_STAGE_FAULT)
+
+    app.task(sequence)  # started with the worker, in its event loop
 
     evicted_at: list[int] = [0]
     # The agent and the catch-up timer both decide; one batch at a time, in log order.
@@ -282,8 +279,10 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
         app,
         "dedup",
         settings.connections,
-        stream.group_id("dedup"),
-        [topics.clean, topics.sequenced],
+        {
+            stream.group_id(SEQUENCE_GROUP): [topics.clean],
+            stream.group_id("dedup"): [topics.sequenced],
+        },
     )
 
     @app.on_partitions_assigned.connect
@@ -293,6 +292,53 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
         guard.reset()
 
     return app
+
+
+async def copy_to_sequence(settings: DedupSettings) -> None:
+    """articles.clean copied into articles.sequenced, bytes for bytes (the decisions validate
+    them), batch by batch: a batch's offsets are committed once Kafka acknowledged its copies.
+
+    A commit refused because the group rebalanced meanwhile loses nothing: the partition's new
+    owner copies those records again, and a second copy of a record is answered like the first."""
+    stream, batch = settings.stream, settings.dedup.batch
+    bootstrap = settings.connections.bootstrap_servers
+    consumer = kafka.consumer(
+        stream.topics.clean,
+        bootstrap_servers=bootstrap,
+        group_id=stream.group_id(SEQUENCE_GROUP),
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+    producer = kafka.producer(
+        bootstrap, max_request_size=max(stream.max_message_bytes, 1024 * 1024) * 2
+    )
+
+    async def send(topic: str, key: bytes | None, value: bytes) -> Any:
+        return await producer.send(topic, value, key=key)
+
+    await producer.start()
+    try:
+        await consumer.start()
+        try:
+            while True:
+                fetched = await consumer.getmany(
+                    timeout_ms=int(batch.timeout_s * 1000), max_records=batch.size
+                )
+                records = [record for part in fetched.values() for record in part]
+                if not records:
+                    continue
+                outgoing = [
+                    Outgoing(stream.topics.sequenced, r.key, r.value or b"") for r in records
+                ]
+                await deliver(outgoing, send, stream, SEQUENCE_GROUP)
+                offsets = {tp: part[-1].offset + 1 for tp, part in fetched.items() if part}
+                try:
+                    await consumer.commit(offsets)
+                except KafkaError as exc:
+                    log.warning("dedup_sequence_commit_failed_copied_again", error=repr(exc))
+        finally:
+            await consumer.stop()
+    finally:
+        await producer.stop()
 
 
 def run_dedup_stage(settings: DedupSettings, config: DedupConfig) -> None:

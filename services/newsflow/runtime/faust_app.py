@@ -95,14 +95,15 @@ def build_app(
                 log.critical("stage_failed_exiting_unacked", stage=core.name, exc_info=True)
                 os._exit(EXIT_STAGE_FAULT)
 
-    watch(app, core.name, connections, settings.group_id(core.name), [source])
+    watch(app, core.name, connections, {settings.group_id(core.name): [source]})
     return app
 
 
 def watch(
-    app: faust.App, stage: str, connections: Connections, group: str, sources: list[str]
+    app: faust.App, stage: str, connections: Connections, groups: dict[str, list[str]]
 ) -> None:
-    """Liveness (a heartbeat from the event loop) and the group's lag as a Prometheus gauge."""
+    """Liveness (a heartbeat from the event loop) and the lag of the stage's consumer groups
+    (`groups`: group id -> the topics it reads) as a Prometheus gauge."""
 
     @app.timer(interval=5.0)  # type: ignore[untyped-decorator]
     async def heartbeat() -> None:
@@ -111,10 +112,13 @@ def watch(
     @app.timer(interval=15.0)  # type: ignore[untyped-decorator]
     async def report_lag() -> None:
         try:
-            states = await group_states(connections.bootstrap_servers, {group: sources})
+            states = await group_states(connections.bootstrap_servers, groups)
         except BackendUnavailable:
             return  # Kafka is down: the stage's own retries say so; the gauge keeps its value
-        metrics.record_lag(stage, [(p.topic, p.partition, p.lag) for p in states[group].partitions])
+        metrics.record_lag(
+            stage,
+            [(p.topic, p.partition, p.lag) for group in groups for p in states[group].partitions],
+        )
 
 
 def require_stage_topics(connections: Connections, topics: list[str]) -> None:

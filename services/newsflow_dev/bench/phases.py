@@ -36,6 +36,7 @@ from newsflow.elastic.templates import ensure_indices
 from newsflow.errors import NewsflowError
 from newsflow.runtime.kafka import producer as kafka_producer
 from newsflow.settings import (
+    SEQUENCE_GROUP,
     CleanerOptions,
     Connections,
     EnricherOptions,
@@ -441,7 +442,7 @@ class Pipeline:
     async def wait_joined(self, offsets: Offsets) -> None:
         """Until every worker is in its group and no rebalance is under way, so that no
         rebalance (a pause of seconds) falls inside a measurement."""
-        members = {stage: 1 for stage in STAGES} | {"enricher": self.enrichers}
+        members = {stage: 1 for stage in STAGES} | {SEQUENCE_GROUP: 1, "enricher": self.enrichers}
         deadline = time.monotonic() + self.context.timeout_s
         with self.context.console.status("waiting for every worker to join its group"):
             while True:
