@@ -120,11 +120,11 @@ def test_features_have_one_row_per_line_and_the_named_columns() -> None:
 
 
 def test_stop_words_come_from_the_page_language_or_not_at_all() -> None:
-    stop, coverage = page_stopwords([tokens(line) for line in PROSE])
+    stop, coverage = page_stopwords([[], *(tokens(line) for line in PROSE)])
     assert {"the", "of", "that"} <= stop
     assert coverage > 0.2
     chinese = ["市议会周二晚上批准了新的预算方案并表示将用于修理旧桥和两所学校"] * 3
-    stop, _ = page_stopwords([tokens(line) for line in chinese])
+    stop, _ = page_stopwords([[], *(tokens(line) for line in chinese)])
     assert stop == frozenset()
     features = line_features(["", *chinese])
     assert (features[1:, _column("stop_density")] == -1.0).all()  # known as "no stoplist"

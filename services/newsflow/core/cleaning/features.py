@@ -116,28 +116,29 @@ FEATURE_NAMES = (
 
 
 @functools.cache
-def _stoplists() -> tuple[dict[str, tuple[int, ...]], tuple[frozenset[str], ...]]:
-    """Every jusText stop word -> the numbers of the stoplists (languages) holding it, and
-    the stoplists themselves, read once per process."""
+def _stoplists() -> dict[str, tuple[int, ...]]:
+    """Every jusText stop word -> the numbers of the stoplists (languages) holding it, read once
+    per process. The stoplists themselves are not kept: 100 frozensets would double the memory,
+    and a page only ever asks about its own words."""
     index: dict[str, list[int]] = {}
-    lists = []
     for number, language in enumerate(sorted(justext.get_stoplists())):
-        words = frozenset(word.casefold() for word in justext.get_stoplist(language))
-        lists.append(words)
-        for word in words:
+        for word in {word.casefold() for word in justext.get_stoplist(language)}:
             index.setdefault(word, []).append(number)
-    return {word: tuple(languages) for word, languages in index.items()}, tuple(lists)
+    return {word: tuple(languages) for word, languages in index.items()}
 
 
 def page_stopwords(line_tokens: list[list[str]]) -> tuple[frozenset[str], float]:
-    """The stoplist covering most of the page's running text, and that coverage.
+    """The page's words in the stoplist covering most of its running text, and that coverage.
 
-    An empty list when no stoplist covers a tenth of it (a language jusText does not know):
-    the features then rely on the language-independent proxy alone.
+    The stoplist is chosen on the lines long enough to be prose (`line_tokens[0]`, the title
+    line, left out); the words returned are every word of the page, title included, that the
+    stoplist holds. An empty set
+    when no stoplist covers a tenth of the prose (a language jusText does not know): the
+    features then rely on the language-independent proxy alone.
     """
-    index, stoplists = _stoplists()
+    index = _stoplists()
     words: Counter[str] = Counter()
-    for toks in line_tokens:
+    for toks in line_tokens[1:]:
         if len(toks) >= _MIN_PROSE_TOKENS:  # menus say little about the language
             words.update(toks)
     total = sum(words.values())
@@ -151,7 +152,8 @@ def page_stopwords(line_tokens: list[list[str]]) -> tuple[frozenset[str], float]
     coverage = best / total
     if coverage < _MIN_STOP_COVERAGE:
         return frozenset(), coverage
-    return stoplists[language], coverage
+    vocabulary = {word for toks in line_tokens for word in toks}
+    return frozenset(w for w in vocabulary if language in index.get(w, ())), coverage
 
 
 def _frequent_words(line_tokens: list[list[str]], size: int = 40) -> frozenset[str]:
@@ -266,7 +268,7 @@ def line_features(lines: list[str]) -> Matrix:
     """One row of FEATURE_NAMES per line; lines[0] is the page's title line (may be empty)."""
     n = len(lines)
     toks = [TOKEN.findall(line.casefold()) for line in lines]
-    stop, coverage = page_stopwords(toks[1:])
+    stop, coverage = page_stopwords(toks)
     frequent = _frequent_words(toks[1:])
     title_tokens = set(toks[0]) if toks else set()
     parts = {" ".join(TOKEN.findall(part.casefold())) for part in title_parts(lines[0])} - {""}
