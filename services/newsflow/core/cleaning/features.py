@@ -116,15 +116,23 @@ FEATURE_NAMES = (
 
 
 @functools.cache
-def _stoplists() -> dict[str, tuple[int, ...]]:
+def _stoplists() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.uint8]]:
     """Every jusText stop word -> the numbers of the stoplists (languages) holding it, read once
-    per process. The stoplists themselves are not kept: 100 frozensets would double the memory,
-    and a page only ever asks about its own words."""
-    index: dict[str, list[int]] = {}
+    per process: `languages[starts[i]:starts[i + 1]]` for the word whose hash is `hashes[i]`.
+
+    Hashes rather than the words: the 154,000 words of the 100 stoplists take some 25 MB as
+    Python strings and tuples, these arrays 3 MB. A page only ever asks about its own words,
+    and a 64-bit collision between one of them and a stop word is negligible.
+    """
+    hashes, numbers = [], []
     for number, language in enumerate(sorted(justext.get_stoplists())):
-        for word in {word.casefold() for word in justext.get_stoplist(language)}:
-            index.setdefault(word, []).append(number)
-    return {word: tuple(languages) for word, languages in index.items()}
+        words = {word.casefold() for word in justext.get_stoplist(language)}
+        hashes.append(np.fromiter(map(hash, words), dtype=np.int64, count=len(words)))
+        numbers.append(np.full(len(words), number, dtype=np.uint8))
+    every_hash, every_number = np.concatenate(hashes), np.concatenate(numbers)
+    order = np.lexsort((every_number, every_hash))
+    unique, starts = np.unique(every_hash[order], return_index=True)
+    return unique, np.append(starts, len(order)), every_number[order]
 
 
 def page_stopwords(line_tokens: list[list[str]]) -> tuple[frozenset[str], float]:
@@ -132,28 +140,33 @@ def page_stopwords(line_tokens: list[list[str]]) -> tuple[frozenset[str], float]
 
     The stoplist is chosen on the lines long enough to be prose (`line_tokens[0]`, the title
     line, left out); the words returned are every word of the page, title included, that the
-    stoplist holds. An empty set
-    when no stoplist covers a tenth of the prose (a language jusText does not know): the
-    features then rely on the language-independent proxy alone.
+    stoplist holds. An empty set when no stoplist covers a tenth of the prose (a language
+    jusText does not know): the features then rely on the language-independent proxy alone.
     """
-    index = _stoplists()
-    words: Counter[str] = Counter()
+    prose: Counter[str] = Counter()
     for toks in line_tokens[1:]:
         if len(toks) >= _MIN_PROSE_TOKENS:  # menus say little about the language
-            words.update(toks)
-    total = sum(words.values())
-    hits: Counter[int] = Counter()
-    for word, count in words.items():
-        for language in index.get(word, ()):
-            hits[language] += count
-    if not hits or not total:
+            prose.update(toks)
+    vocabulary = list({word for toks in line_tokens for word in toks})
+    counts = np.fromiter((prose[w] for w in vocabulary), dtype=np.float64, count=len(vocabulary))
+    hashes, starts, languages = _stoplists()
+    wanted = np.fromiter(map(hash, vocabulary), dtype=np.int64, count=len(vocabulary))
+    at = np.minimum(np.searchsorted(hashes, wanted), len(hashes) - 1)
+    found = np.flatnonzero(hashes[at] == wanted)
+    # One entry per (page word, stoplist holding it).
+    first, sizes = starts[at[found]], starts[at[found] + 1] - starts[at[found]]
+    entry_word = np.repeat(found, sizes)
+    entry = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes - first, sizes)
+    entry_language = languages[entry]
+    hits = np.bincount(entry_language, weights=counts[entry_word], minlength=1)
+    total = counts.sum()
+    if not total or not hits.max():
         return frozenset(), 0.0
-    language, best = max(hits.items(), key=lambda item: (item[1], -item[0]))
-    coverage = best / total
+    language = int(np.argmax(hits))  # the first of equals: the lowest stoplist number
+    coverage = float(hits[language] / total)
     if coverage < _MIN_STOP_COVERAGE:
         return frozenset(), coverage
-    vocabulary = {word for toks in line_tokens for word in toks}
-    return frozenset(w for w in vocabulary if language in index.get(w, ())), coverage
+    return frozenset(vocabulary[i] for i in entry_word[entry_language == language]), coverage
 
 
 def _frequent_words(line_tokens: list[list[str]], size: int = 40) -> frozenset[str]:
