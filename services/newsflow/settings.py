@@ -253,7 +253,9 @@ class SetupOptions(BaseSettings):
 
     model_config = _settings_config()
 
-    partitions: int = 3
+    # A multiple of 1, 2, 3 and 6: that many workers of a stage get equal shares (with 3
+    # partitions, a second worker would take one and leave two to the first).
+    partitions: int = 6
     replication_factor: int = 1
     retention_ms: int = 7 * 24 * 3600 * 1000
     dlq_retention_ms: int = 30 * 24 * 3600 * 1000

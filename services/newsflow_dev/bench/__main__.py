@@ -20,7 +20,7 @@ from rich.console import Console
 from newsflow.cli import STAGES
 from newsflow.core.contracts import Contract, decode
 from newsflow.errors import NewsflowError
-from newsflow.settings import CleanerOptions, EnricherOptions, StackSettings
+from newsflow.settings import CleanerOptions, EnricherOptions, SetupOptions, StackSettings
 from newsflow.stack import LocalStack
 from newsflow_dev.bench import corpus, phases, report
 from newsflow_dev.bench.probes import Offsets, ProcessWatch
@@ -77,7 +77,7 @@ async def bench(
     context = phases.Context(
         connections=stack.settings,
         run=run,
-        partitions=3,
+        partitions=SetupOptions().partitions,  # the deployment's (NEWSFLOW_PARTITIONS)
         servers=servers,
         console=console,
         timeout_s=timeout_s,
