@@ -9,7 +9,7 @@ its OpenMP prediction threads stall when the cores are busy with the other stage
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,8 +36,19 @@ class TreeEnsemble:
     value: Matrix
     roots: npt.NDArray[np.int32]
     baseline: float
+    # Native-width copies for the walk: numpy converts 32-bit indexes on every fancy index.
+    _feature: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _left: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _right: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _roots: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _inner: npt.NDArray[np.bool_] = field(init=False, repr=False)
 
     FIELDS = ("feature", "threshold", "missing_left", "left", "right", "leaf", "value", "roots")
+
+    def __post_init__(self) -> None:
+        for name in ("feature", "left", "right", "roots"):
+            object.__setattr__(self, f"_{name}", getattr(self, name).astype(np.intp))
+        object.__setattr__(self, "_inner", ~self.leaf)
 
     def arrays(self, prefix: str) -> dict[str, npt.NDArray[Any]]:
         named: dict[str, npt.NDArray[Any]] = {
@@ -65,21 +76,23 @@ class TreeEnsemble:
 
     def raw(self, features: Matrix) -> Matrix:
         """The ensemble's log-odds for each row: every (row, tree) pair walks down at once."""
-        rows = features.shape[0]
-        nodes = np.tile(self.roots, (rows, 1))
+        rows, columns = features.shape
+        trees = len(self._roots)
+        nodes = np.tile(self._roots, (rows, 1))
         flat = nodes.reshape(-1)
-        where = np.flatnonzero(~self.leaf[flat])
-        row = where // len(self.roots)
+        values_of = np.ascontiguousarray(features).reshape(-1)
+        where = np.flatnonzero(self._inner[flat])
+        row_start = (where // trees) * columns
         node = flat[where]
         while where.size:
-            values = features[row, self.feature[node]]
-            go_left = np.where(
-                np.isnan(values), self.missing_left[node], values <= self.threshold[node]
+            values = values_of[row_start + self._feature[node]]
+            go_left = (values <= self.threshold[node]) | (
+                np.isnan(values) & self.missing_left[node]
             )
-            node = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(go_left, self._left[node], self._right[node])
             flat[where] = node
-            inner = ~self.leaf[node]
-            where, row, node = where[inner], row[inner], node[inner]
+            inner = self._inner[node]
+            where, row_start, node = where[inner], row_start[inner], node[inner]
         result: Matrix = self.baseline + self.value[nodes].sum(axis=1)
         return result
 
