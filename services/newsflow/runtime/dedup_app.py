@@ -279,10 +279,7 @@ def build_dedup_app(settings: DedupSettings, config: DedupConfig) -> faust.App:
         app,
         "dedup",
         settings.connections,
-        {
-            stream.group_id(SEQUENCE_GROUP): [topics.clean],
-            stream.group_id("dedup"): [topics.sequenced],
-        },
+        {stream.group_id(g): stream.group_inputs()[g] for g in (SEQUENCE_GROUP, "dedup")},
     )
 
     @app.on_partitions_assigned.connect
@@ -306,7 +303,6 @@ async def copy_to_sequence(settings: DedupSettings) -> None:
         stream.topics.clean,
         bootstrap_servers=bootstrap,
         group_id=stream.group_id(SEQUENCE_GROUP),
-        max_partition_fetch_bytes=4 * 1024 * 1024,
     )
     producer = kafka.producer(
         bootstrap, max_request_size=max(stream.max_message_bytes, 1024 * 1024) * 2
