@@ -14,6 +14,7 @@ Thai) one character a word.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from newsflow.core.cleaning.lines import (
     default_model,
     token_counts,
 )
-from newsflow.core.cleaning.text import key, normalize_unicode, word_count
+from newsflow.core.cleaning.text import key, normalize_unicode, tokens, word_count
 from newsflow.core.cleaning.titles import pick_title, title_from_first_line
 from newsflow.core.contracts import SCHEMA_VERSION
 from newsflow.core.ids import article_id, content_hash, to_utc_iso
@@ -92,7 +93,13 @@ def _starts_with_any(
     if len(words) > max_words:
         return False
     text = " ".join(words).rstrip(":›>»|.").strip()
-    return text in phrases or any(text.startswith((p + " ", p + ":", p + "»")) for p in phrases)
+    return text in phrases or text.startswith(_openings(phrases))
+
+
+@functools.cache
+def _openings(phrases: frozenset[str]) -> tuple[str, ...]:
+    """How a line that starts with one of the phrases goes on: a space, a colon or a »."""
+    return tuple(phrase + end for phrase in sorted(phrases) for end in (" ", ":", "»"))
 
 
 def is_end_marker(line: str) -> bool:
@@ -149,13 +156,14 @@ def select_article(
     if chosen:
         total = sum(tokens[i] for i in chosen)
         before = 0.0
+        members = set(chosen)
         for index in range(chosen[0], chosen[-1] + 1):
             # A comment-count link under the byline is no end: most of the article must
             # come before the marker.
             if is_end_marker(lines[index]) and before >= total / 2:
                 chosen = [i for i in chosen if i < index]
                 break
-            if index in chosen:
+            if index in members:
                 before += tokens[index]
     return [i for i in chosen if not _furniture(lines[i])]
 
@@ -278,9 +286,13 @@ def _from_text(
     if not lines:
         return [], title_hint
     lines = _with_title_line(lines)
-    chosen = select_article(lines, model.probabilities(lines), model.region)
+    # Tokenised once, for the line model and for the title.
+    line_tokens = [tokens(line) for line in lines]
+    chosen = select_article(lines, model.probabilities(lines, line_tokens), model.region)
     host = _title_host(url)
-    title = title_hint or pick_title(lines, chosen[0] if chosen else None, host)
+    title = title_hint or pick_title(
+        lines, chosen[0] if chosen else None, host, [" ".join(t) for t in line_tokens]
+    )
     return [lines[i] for i in chosen], title
 
 
@@ -301,8 +313,9 @@ def check_article_shape(text: str) -> None:
         raise RejectedArticle(
             f"article text of {len(text)} characters is over the limit of {MAX_ARTICLE_CHARS}"
         )
-    tokens = [t for t in text.split() if _WORDLIKE.search(t)]
-    lettered = sum(1 for t in tokens if any(c.isalpha() for c in t))
+    tokens = [t for t in text.split() if t.isalpha() or _WORDLIKE.search(t)]
+    # All letters (most words) or at least one.
+    lettered = sum(1 for t in tokens if t.isalpha() or any(map(str.isalpha, t)))
     if tokens and lettered / len(tokens) < MIN_PROSE_SHARE:
         raise RejectedArticle(
             f"not prose: {lettered} of {len(tokens)} tokens are words (a table of figures?)"
@@ -337,7 +350,8 @@ def clean(
     if title_hint and title == title_hint and word_count(title) > 4:
         title = _TITLE_SUFFIX.sub("", title)  # a given <title>-like hint: drop the site name
     if title:
-        paragraphs = [p for p in paragraphs if key(p) != key(title)]
+        title_key = key(title)
+        paragraphs = [p for p in paragraphs if key(p) != title_key]
     paragraphs = _drop_repeats(paragraphs)
     if not paragraphs:
         raise RejectedArticle("no article text left after cleaning")

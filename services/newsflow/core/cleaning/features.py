@@ -15,30 +15,42 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import justext
 import numpy as np
 import numpy.typing as npt
 
-from newsflow.core.cleaning.text import TOKEN, UNSPACED_CHAR
+from newsflow.core.cleaning.text import UNSPACED_CHAR, tokens
 
 Matrix = npt.NDArray[np.float64]
 
-# Matched over the whole page at once (lines joined by newlines), hence MULTILINE and [^\S\n].
-_SENTENCE_END = re.compile(r"[.!?。！？…»\"')\]][^\S\n]*$", re.M)
+# Matched over the whole page at once (lines joined by newlines); no match spans a newline, so
+# a line has the feature when a match starts in it. _LINKY, _DATE and _TIME_OF_DAY begin with
+# a class of characters without case, which the regular-expression engine skips to directly
+# instead of trying the whole pattern at every position of the page; the conditions on the
+# characters before that one are lookbehinds.
 _LINKY = re.compile(
-    r"https?://|www\.|\S@\S|(?:^|[^\S\n])[@#]\w|\.(?:com|org|net|fr|de)\b", re.I | re.M
+    r"""[.:@\#](?:
+        (?<=:)//(?:(?<=(?i:http)://)|(?<=(?i:https)://))  # http:// or https://
+        | (?<=\.)(?:(?<=(?i:www)\.)|(?i:com|org|net|fr|de)\b)  # www. or .com, .fr...
+        | (?<=\S@)(?=\S)  # an @ inside a word: an address
+        | (?<=[@\#])(?<!\S[@\#])\w  # a handle or a hashtag at the start of a word
+    )""",
+    re.X,
 )
 _CLOCK = re.compile(r"^[^\S\n]*\d{1,2}[:h.]\d{2}\b", re.M)
-_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d{2}\b")
-_BULLET = re.compile(r"^[^\S\n]*[-–—•·*►▶>+]", re.M)
-_QUOTE = re.compile(r"[«»\"„]")
+# A digit not preceded by a letter or digit: where \b\d would match.
+_DATE = re.compile(
+    r"\d(?<!\w\d)(?:\d{0,3}[./-]\d{1,2}[./-]\d{1,4}\b|(?<=1)9\d{2}\b|(?<=2)0\d{2}\b)"
+)
+_TIME_OF_DAY = re.compile(r"\d(?<!\w\d)\d?[:h]\d{2}\b")
 _COPYRIGHT = re.compile(r"©|\(c\)", re.I)
-_COLON_END = re.compile(r"[:：]$", re.M)
-_TIME_OF_DAY = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
 _TITLE_SPLIT = re.compile(r"\s+[|–—\-:·•/»]\s+|\s+[|–—»]\s*|\s*[|–—»]\s+")
 _MIN_PROSE_TOKENS = 5
 _MIN_STOP_COVERAGE = 0.1
@@ -147,8 +159,8 @@ def page_stopwords(line_tokens: list[list[str]]) -> tuple[frozenset[str], float]
     for toks in line_tokens[1:]:
         if len(toks) >= _MIN_PROSE_TOKENS:  # menus say little about the language
             prose.update(toks)
-    vocabulary = list({word for toks in line_tokens for word in toks})
-    counts = np.fromiter((prose[w] for w in vocabulary), dtype=np.float64, count=len(vocabulary))
+    vocabulary = list(set(itertools.chain.from_iterable(line_tokens)))
+    counts = np.fromiter(map(prose.__getitem__, vocabulary), np.float64, count=len(vocabulary))
     hashes, starts, languages = _stoplists()
     wanted = np.fromiter(map(hash, vocabulary), dtype=np.int64, count=len(vocabulary))
     at = np.minimum(np.searchsorted(hashes, wanted), len(hashes) - 1)
@@ -171,11 +183,9 @@ def page_stopwords(line_tokens: list[list[str]]) -> tuple[frozenset[str], float]
 
 def _frequent_words(line_tokens: list[list[str]], size: int = 40) -> frozenset[str]:
     """The page's most frequent short tokens in its longer lines: a stoplist for any language."""
-    counts: Counter[str] = Counter()
-    for toks in line_tokens:
-        if len(toks) >= 8:
-            counts.update(t for t in toks if len(t) <= 4 and not t.isdigit())
-    ranked = heapq.nlargest(size, counts.items(), key=lambda item: (item[1], item[0]))
+    counts = Counter(itertools.chain.from_iterable(t for t in line_tokens if len(t) >= 8))
+    short = ((word, n) for word, n in counts.items() if len(word) <= 4 and not word.isdigit())
+    ranked = heapq.nlargest(size, short, key=lambda item: (item[1], item[0]))
     return frozenset(word for word, _ in ranked)
 
 
@@ -184,19 +194,28 @@ def title_parts(title: str) -> list[str]:
     return [part.strip() for part in _TITLE_SPLIT.split(title) if part and part.strip()]
 
 
-def windowed_mean(values: Matrix, radius: int) -> Matrix:
-    """Mean of values over lines i - radius .. i + radius, clipped at the page's edges."""
-    n = len(values)
-    sums = np.concatenate([[0.0], np.cumsum(values)])
+def _window_bounds(
+    n: int, radius: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For each of n lines: the first and past-the-last lines of the window i - radius ..
+    i + radius clipped at the page's edges, and its size (at least 1)."""
     index = np.arange(n)
     low = np.clip(index - radius, 0, n)
     high = np.clip(index + radius + 1, 0, n)
-    result: Matrix = (sums[high] - sums[low]) / np.maximum(high - low, 1)
+    return low, high, np.maximum(high - low, 1)
+
+
+def windowed_mean(values: Matrix, radius: int) -> Matrix:
+    """Mean of values over lines i - radius .. i + radius, clipped at the page's edges."""
+    sums = np.concatenate([[0.0], np.cumsum(values)])
+    low, high, size = _window_bounds(len(values), radius)
+    result: Matrix = (sums[high] - sums[low]) / size
     return result
 
 
 def shifted(values: Matrix, by: int, fill: float) -> Matrix:
-    """values[i - by] at line i (the line `by` above when by > 0), fill past the edges."""
+    """values[i - by] at line i (the line `by` above when by > 0), fill past the edges; for
+    a matrix, row i - by."""
     result = np.full_like(values, fill)
     if by > 0:
         result[by:] = values[:-by]
@@ -207,44 +226,96 @@ def shifted(values: Matrix, by: int, fill: float) -> Matrix:
     return result
 
 
-_CLASSES = ("letter", "upper", "lower", "digit", "unspaced", "sentence", "comma", "separator")
+_CLASSES = ("letter", "upper", "digit", "unspaced", "sentence", "comma", "separator", "quote")
+_EDGES = ("space", "sentence_end", "bullet", "colon")
 
 
 @functools.cache
-def _character_classes() -> dict[str, npt.NDArray[np.bool_]]:
-    """Per code point of the Basic Multilingual Plane: is it a letter, a digit, ...
+def _character_classes() -> npt.NDArray[np.bool_]:
+    """Per code point of the Basic Multilingual Plane: is it a letter, a digit, ... (one
+    column per name of _CLASSES, then of _EDGES).
 
-    Counting characters through these tables is one numpy pass over the whole page instead
+    Counting characters through this table is one numpy pass over the whole page instead
     of a dozen regular expressions per line: it keeps a page's features within milliseconds.
     """
     characters = [chr(c) for c in range(0x10000)]
-    tables = {
-        "letter": [c.isalpha() for c in characters],
-        "upper": [c.isupper() for c in characters],
-        "lower": [c.islower() for c in characters],
-        "digit": [c.isdecimal() for c in characters],
-        "unspaced": [UNSPACED_CHAR.match(c) is not None for c in characters],
-        "sentence": [c in ".!?。！？;；" for c in characters],
-        "comma": [c in ",，、;；" for c in characters],
-        "separator": [c in "|•·›»>/«‹<" for c in characters],
+    tests: dict[str, Callable[[str], bool]] = {
+        "letter": str.isalpha,
+        "upper": str.isupper,
+        "digit": str.isdecimal,
+        "unspaced": lambda c: UNSPACED_CHAR.match(c) is not None,
+        "sentence": ".!?。！？;；".__contains__,
+        "comma": ",，、;；".__contains__,
+        "separator": "|•·›»>/«‹<".__contains__,
+        "quote": '«»"„'.__contains__,
+        # What str.split() and the patterns' \s split on.
+        "space": str.isspace,
+        "sentence_end": ".!?。！？…»\"')]".__contains__,
+        "bullet": "-–—•·*►▶>+".__contains__,
+        "colon": ":：".__contains__,
     }
-    return {name: np.array(values, dtype=np.bool_) for name, values in tables.items()}
+    columns = [[tests[name](c) for c in characters] for name in (*_CLASSES, *_EDGES)]
+    return np.array(columns, dtype=np.bool_).T.copy()
 
 
-def _class_counts(text: str, starts: npt.NDArray[np.intp]) -> dict[str, Matrix]:
-    """Characters of each class per line (lines start at `starts` in `text`)."""
+@dataclass(frozen=True)
+class _Characters:
+    """Per line: the count of each class of _CLASSES, its words (runs of non-spaces) and
+    the words that start with a capital; whether it ends a sentence, starts with a bullet,
+    ends with a colon."""
+
+    counts: dict[str, Matrix]
+    words: Matrix
+    capitalised: Matrix
+    sentence_end: Matrix
+    bullet: Matrix
+    colon_end: Matrix
+
+
+def _characters(text: str, starts: npt.NDArray[np.intp]) -> _Characters:
+    """The character counts and edges of the lines starting at `starts` in `text`."""
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    points = np.minimum(points, 0xFFFF)  # astral characters (emoji...): no class
-    tables = _character_classes()
-    counts = {}
-    for name in _CLASSES:
-        hits = tables[name][points].astype(np.float64)
-        counts[name] = np.add.reduceat(np.append(hits, 0.0), starts)[: len(starts)]
-    return counts
+    # Astral characters (emoji...) are in no class, except for capitals starting a word.
+    classes = _character_classes()[np.minimum(points, 0xFFFF)]
+    count = len(_CLASSES)
+    space = classes[:, count]
+    initial = ~space
+    initial[1:] &= space[:-1]
+    upper = classes[:, _CLASSES.index("upper")].copy()
+    astral = np.flatnonzero(points > 0xFFFF)
+    if astral.size:
+        upper[astral] = [chr(point).isupper() for point in points[astral].tolist()]
+    # One row more, of no class and a space: the last line may be empty and start there.
+    counted = np.column_stack([classes[:, :count], initial, initial & upper])
+    counted = np.vstack([counted, np.zeros((1, count + 2), dtype=np.bool_)])
+    totals = np.add.reduceat(counted, starts, axis=0, dtype=np.intp).astype(np.float64)
+    # A line's first and last characters that are not spaces, looked for up to the newline
+    # after it (a space): a blank line finds none within itself.
+    ends = np.append(starts[1:] - 1, len(points)).astype(np.intp)
+    position = np.arange(len(points) + 1)
+    solid = ~np.append(space, True)
+    last = np.maximum.reduceat(np.where(solid, position, -1), starts)
+    first = np.minimum.reduceat(np.where(solid, position, len(points)), starts)
+    has_solid = last >= starts
+
+    def at(where: npt.NDArray[np.intp], valid: npt.NDArray[np.bool_], name: str) -> Matrix:
+        column = classes[:, count + _EDGES.index(name)]
+        hits = np.zeros(len(starts), dtype=np.bool_)
+        hits[valid] = column[where[valid]]
+        return hits.astype(np.float64)
+
+    return _Characters(
+        counts={name: totals[:, i] for i, name in enumerate(_CLASSES)},
+        words=totals[:, count],
+        capitalised=totals[:, count + 1],
+        sentence_end=at(last, has_solid, "sentence_end"),
+        bullet=at(first, has_solid, "bullet"),
+        colon_end=at(ends - 1, ends > starts, "colon"),
+    )
 
 
 def _line_of(text: str, pattern: re.Pattern[str], starts: npt.NDArray[np.intp]) -> Matrix:
-    """1.0 for the lines where the (multiline) pattern matches."""
+    """1.0 for the lines where a match of the pattern starts."""
     flags = np.zeros(len(starts))
     positions = [m.start() for m in pattern.finditer(text)]
     if positions:
@@ -253,78 +324,86 @@ def _line_of(text: str, pattern: re.Pattern[str], starts: npt.NDArray[np.intp]) 
 
 
 def _headline_distance(
-    toks: list[list[str]], title_tokens: set[str], parts: set[str]
+    line_keys: list[str],
+    ntok: Matrix,
+    overlap: Matrix,
+    distinct: Matrix,
+    title_tokens: set[str],
+    parts: set[str],
 ) -> tuple[Matrix, Matrix]:
     """Each line's distance in lines from the headline (log-scaled, signed) and whether it
     comes after it. The headline: the first line equal to a part of the <title>, else the
-    line sharing most of its words with the <title>. Articles start right below it."""
-    n = len(toks)
-    headline = None
-    best = 0.5  # at least half the words shared
-    for i in range(1, n):
-        key = " ".join(toks[i])
-        if key and key in parts and len(toks[i]) >= 2:
-            headline = i
-            break
-        words = set(toks[i])
-        if len(words) >= 3 and title_tokens:
-            overlap = len(words & title_tokens) / len(words | title_tokens)
-            if overlap > best:
-                best, headline = overlap, i
+    line sharing most of its words with the <title> (its overlap, the first of equals).
+    Articles start right below it."""
+    n = len(line_keys)
+    headline = next(
+        (i for i in range(1, n) if ntok[i] >= 2 and line_keys[i] in parts),
+        None,
+    )
+    if headline is None and title_tokens and n > 1:
+        candidates = np.where(distinct[1:] >= 3, overlap[1:], 0.0)
+        best = int(np.argmax(candidates))
+        if candidates[best] > 0.5:  # at least half the words shared
+            headline = best + 1
     if headline is None:
         return np.zeros(n), np.full(n, -1.0)
     offset = np.arange(n, dtype=np.float64) - headline
     return np.sign(offset) * np.log1p(np.abs(offset)), (offset > 0).astype(np.float64)
 
 
-def line_features(lines: list[str]) -> Matrix:
-    """One row of FEATURE_NAMES per line; lines[0] is the page's title line (may be empty)."""
+def line_features(lines: list[str], line_tokens: list[list[str]] | None = None) -> Matrix:
+    """One row of FEATURE_NAMES per line; lines[0] is the page's title line (may be empty).
+
+    line_tokens: each line's `text.tokens`, when the caller has them already.
+    """
     n = len(lines)
-    toks = [TOKEN.findall(line.casefold()) for line in lines]
+    toks = [tokens(line) for line in lines] if line_tokens is None else line_tokens
     stop, coverage = page_stopwords(toks)
     frequent = _frequent_words(toks[1:])
     title_tokens = set(toks[0]) if toks else set()
-    parts = {" ".join(TOKEN.findall(part.casefold())) for part in title_parts(lines[0])} - {""}
+    parts = {" ".join(tokens(part)) for part in title_parts(lines[0])} - {""}
     line_keys = [" ".join(t) for t in toks]
     key_counts = Counter(line_keys)
 
-    ntok = np.array([len(t) for t in toks], dtype=np.float64)
+    ntok = np.fromiter(map(len, toks), dtype=np.float64, count=n)
     max_tokens = max(float(ntok[1:].max()) if n > 1 else 1.0, 1.0)
     # Lines never hold a newline: joined, the page is scanned once per pattern or class.
     flat = [line.replace("\n", " ") for line in lines]
     text = "\n".join(flat)
-    chars = np.array([len(line) for line in flat], dtype=np.float64)
+    chars = np.fromiter(map(len, flat), dtype=np.float64, count=n)
     starts = np.concatenate([[0], np.cumsum(chars[:-1] + 1)]).astype(np.intp)
-    classes = _class_counts(text, starts)
+    characters = _characters(text, starts)
+    classes = characters.counts
     letters, uppers = classes["letter"], classes["upper"]
     tok1 = np.maximum(ntok, 1.0)
     chars1 = np.maximum(chars, 1.0)
     position = np.arange(n, dtype=np.float64)
-    shared = np.array([len(title_tokens.intersection(t)) for t in toks], dtype=np.float64)
-    distinct = np.array([len(set(t)) for t in toks], dtype=np.float64)
+    shared = np.fromiter(map(len, map(title_tokens.intersection, toks)), np.float64, count=n)
+    distinct = np.fromiter((len(set(t)) for t in toks), dtype=np.float64, count=n)
     union = distinct + len(title_tokens) - shared
+    overlap = shared / np.maximum(union, 1.0)
+    # The tokens joined by single spaces: their characters are the key's less the spaces.
+    key_chars = np.fromiter(map(len, line_keys), dtype=np.float64, count=n)
+    token_chars = key_chars - np.maximum(ntok - 1.0, 0.0)
 
     def share(words: frozenset[str]) -> Matrix:
-        return np.array([sum(w in words for w in t) for t in toks], dtype=np.float64) / tok1
+        counts = [sum(map(words.__contains__, t)) for t in toks]
+        return np.array(counts, dtype=np.float64) / tok1
 
     def flags(pattern: re.Pattern[str]) -> Matrix:
         return _line_of(text, pattern, starts)
 
-    words = [line.split() for line in flat]
-    capitalised = np.array(
-        [sum(w[0].isupper() for w in ws) / len(ws) if ws else 0.0 for ws in words]
-    )
     first_lower = np.array([line[:1].islower() for line in flat], dtype=np.float64)
     columns = [
         np.log1p(chars),
         np.log1p(ntok),
-        np.array([sum(map(len, t)) for t in toks], dtype=np.float64) / tok1,
-        flags(_SENTENCE_END),
+        token_chars / tok1,
+        characters.sentence_end,
         classes["sentence"] / tok1,
         classes["comma"] / tok1,
         classes["digit"] / chars1,
         uppers / np.maximum(letters, 1.0),
-        capitalised,
+        characters.capitalised / np.maximum(characters.words, 1.0),
         share(stop) if stop else np.full(n, -1.0),
         share(frequent),
         flags(_LINKY),
@@ -333,40 +412,50 @@ def line_features(lines: list[str]) -> Matrix:
         position / max(n - 1, 1),
         np.log1p(position),
         np.log1p(n - 1 - position),
-        shared / np.maximum(union, 1.0),
+        overlap,
         shared / tok1,
         np.array([float(i > 0 and k in parts) for i, k in enumerate(line_keys)]),
         np.log(np.array([key_counts[k] if k else 1 for k in line_keys], dtype=np.float64)),
         flags(_CLOCK),
         flags(_DATE),
-        flags(_BULLET),
+        characters.bullet,
         flags(_COPYRIGHT),
         ntok / max_tokens,
         letters / chars1,
-        flags(_COLON_END),
+        characters.colon_end,
         ((letters >= 4) & (uppers >= 0.8 * letters)).astype(np.float64),
         first_lower,
-        flags(_QUOTE),
+        (classes["quote"] > 0).astype(np.float64),
         (ntok >= 15).astype(np.float64),
         flags(_TIME_OF_DAY),
-        *_headline_distance(toks, title_tokens, parts),
+        *_headline_distance(line_keys, ntok, overlap, distinct, title_tokens, parts),
         np.concatenate([[0.0], np.cumsum(ntok)[:-1]]) / max(float(ntok.sum()), 1.0),
     ]
     base = np.column_stack(columns)
     index = {name: i for i, name in enumerate(BASE_NAMES)}
-    blocks: list[Matrix] = [base]
-    for radius in _WINDOWS:
-        blocks += [windowed_mean(base[:, index[name]], radius)[:, None] for name in _DENSITY]
-    for by in (-2, -1, 1, 2):
-        blocks += [shifted(base[:, index[name]], -by, -1.0)[:, None] for name in _NEIGHBOURS]
     page = [
         math.log1p(n),
         coverage,
         float(np.mean(base[1:, index["unspaced_share"]])) if n > 1 else 0.0,
         math.log1p(max_tokens),
     ]
-    blocks.append(np.tile(np.array(page), (n, 1)))
-    return np.hstack(blocks)
+    result = np.empty((n, len(FEATURE_NAMES)))
+    result[:, : len(BASE_NAMES)] = base
+    done = len(BASE_NAMES)
+    # Window means from running sums, every column and radius from one cumulative sum.
+    density = base[:, [index[name] for name in _DENSITY]]
+    sums = np.zeros((n + 1, len(_DENSITY)))
+    np.cumsum(density, axis=0, out=sums[1:])
+    for radius in _WINDOWS:
+        low, high, size = _window_bounds(n, radius)
+        result[:, done : done + len(_DENSITY)] = (sums[high] - sums[low]) / size[:, None]
+        done += len(_DENSITY)
+    neighbours = base[:, [index[name] for name in _NEIGHBOURS]]
+    for by in (-2, -1, 1, 2):
+        result[:, done : done + len(_NEIGHBOURS)] = shifted(neighbours, -by, -1.0)
+        done += len(_NEIGHBOURS)
+    result[:, done:] = page
+    return result
 
 
 def stage2_features(first: Matrix, features: Matrix) -> Matrix:

@@ -60,11 +60,14 @@ class LineModel:
     stage2: Classifier
     region: RegionParams
 
-    def probabilities(self, lines: list[str]) -> npt.NDArray[np.float64]:
-        """P(article) for each line; lines[0] is the page's title line."""
+    def probabilities(
+        self, lines: list[str], line_tokens: list[list[str]] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """P(article) for each line; lines[0] is the page's title line. line_tokens: each
+        line's `text.tokens`, when the caller has them already."""
         if not lines:
             return np.zeros(0)
-        features = line_features(lines)
+        features = line_features(lines, line_tokens)
         first = self.stage1.predict_proba(features)[:, 1]
         return np.asarray(self.stage2.predict_proba(stage2_features(first, features))[:, 1])
 
@@ -139,19 +142,22 @@ def best_region(
     # which is what lets a few confident article lines beat many middling teaser lines.
     clipped = np.clip(probabilities, _EPSILON, 1 - _EPSILON)
     evidence = np.log(clipped / (1 - clipped)) - math.log(params.threshold / (1 - params.threshold))
-    scores = np.clip(evidence, -_MAX_EVIDENCE, _MAX_EVIDENCE) * np.log1p(tokens)
+    scores = (np.clip(evidence, -_MAX_EVIDENCE, _MAX_EVIDENCE) * np.log1p(tokens)).tolist()
+    # Python floats: the loop reads one number at a time, which numpy scalars make slow.
+    weak = (probabilities < params.threshold).tolist()
+    empty = (tokens == 0).tolist()
     best, span = 0.0, None
     run, start, gap = 0.0, 0, 0
     for i in range(1, len(probabilities)):
-        if tokens[i] == 0:
+        if empty[i]:
             continue
         if run <= 0:
             run, start, gap = 0.0, i, 0
-        gap = gap + 1 if probabilities[i] < params.threshold else 0
+        gap = gap + 1 if weak[i] else 0
         if gap > params.max_gap:
             run, gap = 0.0, 0
             continue
-        run += float(scores[i])
+        run += scores[i]
         if run > best:
             best, span = run, (start, i)
     return span

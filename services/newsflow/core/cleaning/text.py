@@ -29,7 +29,7 @@ _REPLACEMENTS: dict[str, str] = {
 }
 _SPECIAL = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
 _MULTISPACE = re.compile(r" {2,}")
-_KEY_STRIP = re.compile(r"[\W_]+", re.UNICODE)
+_KEY_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): one
 # character stands for one word, which is close to the average word length there and keeps
@@ -54,12 +54,13 @@ def normalize_unicode(text: str) -> str:
     # One regular-expression pass over the rare characters: str.translate with a mapping looks
     # every character up and is several times slower on long non-ASCII pages.
     text = _SPECIAL.sub(_replace, text).replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(_MULTISPACE.sub(" ", line).strip() for line in text.split("\n"))
+    # Runs of spaces never span a newline: one pass over the whole text.
+    return "\n".join(line.strip() for line in _MULTISPACE.sub(" ", text).split("\n"))
 
 
 def key(text: str) -> str:
     """Comparison key: case, accents-as-written, punctuation and spacing ignored."""
-    return " ".join(_KEY_STRIP.sub(" ", text.casefold()).split())
+    return " ".join(_KEY_WORD.findall(text.casefold()))
 
 
 def tokens(text: str) -> list[str]:
@@ -72,6 +73,8 @@ def word_count(text: str) -> int:
 
     "Le chat dort" is 3 words; "東京都は晴れ" is 6; "Tokyo 東京" is 3.
     """
+    if UNSPACED_CHAR.search(text) is None:  # most text: one word a chunk
+        return len(text.split())
     count = 0
     for chunk in text.split():
         unspaced = len(UNSPACED_CHAR.findall(chunk))

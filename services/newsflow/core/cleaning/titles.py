@@ -89,14 +89,18 @@ def _site_part(parts: list[str], host: str | None) -> str | None:
 
 
 def title_from_first_line(
-    lines: list[str], article_start: int | None, host: str | None = None
+    lines: list[str],
+    article_start: int | None,
+    host: str | None = None,
+    keys: list[str] | None = None,
 ) -> str | None:
     """The line that best repeats the <title>'s headline part (its site name left out).
 
     Candidates are lines equal to a part, or headline-shaped lines up to just after the
     article's start sharing at least half their words with the headline part (or with the
     whole <title>); among equally similar ones the closest to the article wins (menus may
-    repeat other pages' headlines).
+    repeat other pages' headlines). keys: each line's tokens joined by spaces, when the caller
+    has them already.
     """
     if len(lines) < 2 or not lines[0]:
         return None
@@ -110,7 +114,7 @@ def title_from_first_line(
     wanted = [k for k in wanted if len(k.split()) >= _MIN_EXACT_TOKENS]
     wanted_sets = [set(k.split()) for k in wanted if len(k.split()) >= _MIN_TITLE_TOKENS]
     exact = set(wanted)
-    whole = _key(lines[0])
+    whole = _key(lines[0]) if keys is None else keys[0]
     padded = f" {wanted[0]} " if wanted else ""
     min_span = max(_MIN_EXACT_TOKENS, (len(wanted[0].split()) + 1) // 2) if wanted else 0
     if not exact:
@@ -120,7 +124,7 @@ def title_from_first_line(
     anchor = article_start if article_start is not None else 0
     best: tuple[float, int, int] | None = None
     for i in range(1, len(lines)):
-        k = _key(lines[i])
+        k = _key(lines[i]) if keys is None else keys[i]
         size = len(k.split())
         if not k or size > _MAX_TITLE_TOKENS:
             continue
@@ -143,10 +147,16 @@ def title_from_first_line(
     return lines[best[2]] if best is not None else None
 
 
-def pick_title(lines: list[str], article_start: int | None, host: str | None = None) -> str | None:
+def pick_title(
+    lines: list[str],
+    article_start: int | None,
+    host: str | None = None,
+    keys: list[str] | None = None,
+) -> str | None:
     """The dump's headline: matched against its first line, else a heuristic, else the
-    first line without its site suffix. host: the page's host name, when known."""
-    found = title_from_first_line(lines, article_start, host)
+    first line without its site suffix. host: the page's host name, when known; keys: as for
+    `title_from_first_line`."""
+    found = title_from_first_line(lines, article_start, host, keys)
     if found is not None:
         return found
     if article_start is not None:
