@@ -9,6 +9,8 @@ on the same pages.
   HTML and as dumps made from its HTML; pages that come out empty.
 - news-fr-raw: must-keep snippets kept and must-drop snippets removed, on its own text dumps
   and on its HTML.
+- L3S-GN1 (621 English news pages marked by hand): the same F1 against the marked full text,
+  on HTML and dumps, and title exact match against the marked headline.
 - trafilatura's evaluation set (~1,000 pages, many languages): the same snippet scores and
   title exact match (on all pages with a gold title, and on those whose gold title is the
   page's headline, a line of the page).
@@ -120,9 +122,7 @@ class F1:
 class CleanerReport:
     folds: FoldModels
     fold_test_pages: list[dict[str, int]]
-    dump_f1: F1 = field(default_factory=F1)
-    html_f1: F1 = field(default_factory=F1)
-    trafilatura_f1: F1 = field(default_factory=F1)
+    f1: dict[tuple[str, str], F1] = field(default_factory=dict)  # (set, input) -> scores
     html_rejected_trafilatura_kept: int = 0
     snippets: dict[str, Snippets] = field(default_factory=dict)
     titles: dict[str, Titles] = field(default_factory=dict)
@@ -131,11 +131,26 @@ class CleanerReport:
     def snippet(self, name: str) -> Snippets:
         return self.snippets.setdefault(name, Snippets())
 
+    def score(self, source: str, name: str) -> F1:
+        return self.f1.setdefault((_SETS[source], name), F1())
+
     def title(self, name: str) -> Titles:
         return self.titles.setdefault(name, Titles())
 
     def timing(self, name: str) -> Timings:
         return self.timings.setdefault(name, Timings())
+
+
+_SETS = {
+    "benchmark": "article-extraction-benchmark",
+    "l3s": "L3S-GN1",
+    "trafilatura": "trafilatura set",
+}
+_DUMPS, _HTML, _ALONE = (
+    "text dumps made from the HTML",
+    "HTML, cleaner",
+    "HTML, trafilatura.extract alone",
+)
 
 
 def _dump(page: Page) -> str:
@@ -166,7 +181,7 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
         return model
 
     html_sources = _html_sources(data)
-    progress("article-extraction-benchmark and trafilatura pages")
+    progress("article-extraction-benchmark, L3S-GN1 and trafilatura pages")
     for number, page in enumerate(pages):
         fold = folds.folds[page.site]
         sizes[fold][page.source] = sizes[fold].get(page.source, 0) + 1
@@ -187,9 +202,9 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
         if alone.text and (cleaned.rejected or word_count(cleaned.text) < 20):
             report.html_rejected_trafilatura_kept += 1
         if page.gold is not None:
-            report.dump_f1.add(dump.text, page.gold)
-            report.html_f1.add(cleaned.text, page.gold)
-            report.trafilatura_f1.add(alone.text, page.gold)
+            report.score(page.source, _DUMPS).add(dump.text, page.gold)
+            report.score(page.source, _HTML).add(cleaned.text, page.gold)
+            report.score(page.source, _ALONE).add(alone.text, page.gold)
         if page.must_keep or page.must_drop:
             name = "news-fr-raw pages" if page.held_out else "trafilatura set"
             with_title = f"{dump.title or ''}\n{dump.text}"
@@ -204,8 +219,8 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             )
         if page.title:
             headline = _is_headline(page, page.title)
-            report.title("text dumps").add(dump.title, page.title, headline)
-            report.title("HTML").add(cleaned.title, page.title, headline)
+            report.title(f"{_SETS[page.source]}, text dumps").add(dump.title, page.title, headline)
+            report.title(f"{_SETS[page.source]}, HTML").add(cleaned.title, page.title, headline)
 
     progress("news-fr-raw")
     for url, entry in sorted(expected.items()):
@@ -239,13 +254,15 @@ def _read_gzip(path: Path) -> str:
 
 def _html_sources(data: Path) -> dict[str, Callable[[], str]]:
     """Page id -> a reader of its HTML (read when needed, to keep memory low)."""
-    from newsflow_dev.train_cleaner import ensure_trafilatura_data
+    from newsflow_dev.train_cleaner import ensure_l3s_data, ensure_trafilatura_data
 
     sources: dict[str, Callable[[], str]] = {}
     benchmark = data / "article-extraction-benchmark" / "html"
     for path in benchmark.glob("*.html.gz"):
         page_id = path.name.removesuffix(".html.gz")
         sources[f"benchmark/{page_id}"] = functools.partial(_read_gzip, path)
+    for path in (ensure_l3s_data() / "original").glob("*.html"):
+        sources[f"l3s/{path.stem}"] = functools.partial(_read, path)
     root = ensure_trafilatura_data()
     for folder in ("eval", "cache"):
         for path in (root / "tests" / folder).glob("*.html"):
@@ -259,7 +276,14 @@ def print_report(report: CleanerReport, console: Any) -> None:
 
     folds = report.folds
     table = Table(title=f"Cleaner: group {FOLDS}-fold split by site (pages)")
-    for column in ("fold", "trained on", "lines", "held out: benchmark", "trafilatura set"):
+    for column in (
+        "fold",
+        "trained on",
+        "lines",
+        "held out: benchmark",
+        "L3S-GN1",
+        "trafilatura set",
+    ):
         table.add_column(column)
     for k in range(FOLDS):
         held = report.fold_test_pages[k]
@@ -268,21 +292,24 @@ def print_report(report: CleanerReport, console: Any) -> None:
             str(folds.train_pages[k]),
             str(folds.train_lines[k]),
             str(held.get("benchmark", 0)),
+            str(held.get("l3s", 0)),
             str(held.get("trafilatura", 0)),
         )
     console.print(table)
 
-    table = Table(title="Cleaner: article-extraction-benchmark, held-out pages")
-    for column in ("input", "pages", "P", "R", "F1", "empty"):
+    table = Table(title="Cleaner: F1 against gold bodies, held-out pages")
+    for column in ("set", "input", "pages", "P", "R", "F1", "empty"):
         table.add_column(column)
-    for name, score in (
-        ("text dumps made from the HTML", report.dump_f1),
-        ("HTML, cleaner", report.html_f1),
-        ("HTML, trafilatura.extract alone", report.trafilatura_f1),
-    ):
+    for (corpus, name), score in sorted(report.f1.items()):
         p, r, f = score.scores
         table.add_row(
-            name, str(len(score.pairs)), f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(score.empty)
+            corpus,
+            name,
+            str(len(score.pairs)),
+            f"{p:.3f}",
+            f"{r:.3f}",
+            f"{f:.3f}",
+            str(score.empty),
         )
     console.print(table)
     console.print(
@@ -302,10 +329,10 @@ def print_report(report: CleanerReport, console: Any) -> None:
         )
     console.print(table)
 
-    table = Table(title="Cleaner: title exact match, trafilatura set (held-out pages)")
-    for column in ("input", "all gold titles", "gold title is the page's headline"):
+    table = Table(title="Cleaner: title exact match (held-out pages)")
+    for column in ("set, input", "all gold titles", "gold title is the page's headline"):
         table.add_column(column)
-    for name, t in report.titles.items():
+    for name, t in sorted(report.titles.items()):
         table.add_row(
             name,
             f"{t.right}/{t.total} = {t.right / max(t.total, 1):.3f}",

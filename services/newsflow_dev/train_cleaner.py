@@ -9,6 +9,10 @@ Training data is built here, reproducibly, from HTML pages with known article te
   into ~/.cache/newsflow-data with its provenance. Its gold is a few must-keep / must-drop
   snippets per page: lines holding them are labelled with full weight, the other lines from
   trafilatura's own extraction with a lower weight.
+- L3S-GN1 (Kohlschuetter et al., WSDM 2010: 621 English news pages of 408 sites, each marked
+  by hand into headline, full text, captions, comments, related links), from the copy in
+  github.com/geodrome/page-signal at L3S_COMMIT, cached the same way. The full-text blocks are
+  the gold body and the headline block the gold title. Its licence allows research use.
 
 Each page goes through `dump.html_to_lines` (the dump a naive scraper writes); lines are
 labelled article / not article by fuzzy matching against the gold (a line whose word
@@ -32,18 +36,20 @@ import sys
 import tarfile
 import time
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.html
 import numpy as np
 import numpy.typing as npt
 import trafilatura
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
+from newsflow.core.cleaning.article import select_article, title_host
 from newsflow.core.cleaning.dump import decode_html, html_to_lines
 from newsflow.core.cleaning.features import FEATURE_NAMES, Matrix, line_features, stage2_features
 from newsflow.core.cleaning.lines import (
@@ -52,15 +58,20 @@ from newsflow.core.cleaning.lines import (
     RegionParams,
 )
 from newsflow.core.cleaning.text import normalize_unicode, tokens
+from newsflow.core.cleaning.titles import TITLE_FEATURE_NAMES, headline_line, title_candidates
 from newsflow.core.cleaning.trees import TreeEnsemble
 
 TRAFILATURA_REPO = "adbar/trafilatura"
 TRAFILATURA_COMMIT = "e90b0ef51ab026fdb905fb6c5b3c84dd3d784fd5"
 TRAFILATURA_ARCHIVE = f"https://codeload.github.com/{TRAFILATURA_REPO}/tar.gz/{TRAFILATURA_COMMIT}"
+L3S_REPO = "geodrome/page-signal"
+L3S_COMMIT = "186d8153b3d111f84865ddc180600a9cbe35ac7f"
+L3S_ARCHIVE = f"https://codeload.github.com/{L3S_REPO}/tar.gz/{L3S_COMMIT}"
+L3S_FOLDER = "L3S-GN1-20100130203947-00001"
 CACHE = Path(os.environ.get("NEWSFLOW_DATA_CACHE", "~/.cache/newsflow-data")).expanduser()
 MODEL_PATH = Path(__file__).resolve().parents[1] / "newsflow" / "core" / "cleaning" / MODEL_FILE
-DATASET_VERSION = 2
-FEATURES_VERSION = 2  # bump when features change without changing their names
+DATASET_VERSION = 3
+FEATURES_VERSION = 4  # bump when line or title features change without changing their names
 SEED = 0
 FOLDS = 5
 INNER_FOLDS = 2
@@ -77,6 +88,7 @@ STAGE1: dict[str, Any] = {
     "random_state": SEED,
 }
 STAGE2: dict[str, Any] = {**STAGE1, "max_iter": 40, "max_leaf_nodes": 31}
+TITLE: dict[str, Any] = {**STAGE1, "max_iter": 60, "max_leaf_nodes": 15, "min_samples_leaf": 20}
 _TRIGRAM = 3
 _STRONG, _WEAK = 2.0, 0.5
 
@@ -84,7 +96,7 @@ _STRONG, _WEAK = 2.0, 0.5
 @dataclass
 class Page:
     id: str
-    source: str  # "benchmark" (gold body) or "trafilatura" (gold snippets)
+    source: str  # "benchmark", "l3s" (gold body and title) or "trafilatura" (gold snippets)
     site: str
     url: str
     lines: list[str]
@@ -164,33 +176,61 @@ def _benchmark_pages(root: Path) -> list[Page]:
     return pages
 
 
-def ensure_trafilatura_data(cache: Path = CACHE) -> Path:
-    """trafilatura's tests/ at the pinned commit, downloaded once, with its provenance."""
-    target = cache / f"trafilatura-{TRAFILATURA_COMMIT[:12]}"
-    if (target / "tests" / "evaldata.json").exists():
-        return target
+def _download(archive_url: str, target: Path, wanted: Callable[[str], bool], sources: str) -> None:
+    """Unpack the members of a GitHub archive that `wanted` accepts (paths without the
+    archive's top folder) into target, with a SOURCES.txt saying where they came from."""
     try:
-        with urllib.request.urlopen(TRAFILATURA_ARCHIVE, timeout=120) as response:
+        # The URLs are the https archive constants of this module.
+        with urllib.request.urlopen(archive_url, timeout=300) as response:  # noqa: S310
             archive = response.read()
     except OSError as exc:
         raise SystemExit(
-            f"trafilatura's evaluation pages are not in {target} and could not be downloaded "
-            f"({exc}): fetch {TRAFILATURA_ARCHIVE} and unpack its tests/ folder into {target}."
+            f"training pages are not in {target} and could not be downloaded ({exc}): "
+            f"fetch {archive_url} and unpack it into {target} as described in README "
+            "'The cleaner's line model'."
         ) from exc
     target.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
         for member in tar.getmembers():
             parts = member.name.split("/", 1)
-            if len(parts) == 2 and parts[1].startswith("tests/") and member.isfile():
+            if len(parts) == 2 and wanted(parts[1]) and member.isfile():
                 member.name = parts[1]
                 tar.extract(member, target, filter="data")
+    digest = hashlib.sha256(archive).hexdigest()
     (target / "SOURCES.txt").write_text(
-        f"repository: https://github.com/{TRAFILATURA_REPO}\ncommit: {TRAFILATURA_COMMIT}\n"
-        f"archive: {TRAFILATURA_ARCHIVE}\nsha256: {hashlib.sha256(archive).hexdigest()}\n"
-        "licence: Apache-2.0 (page contents belong to their publishers)\n",
-        "utf-8",
+        f"{sources}archive: {archive_url}\nsha256: {digest}\n", "utf-8"
     )
+
+
+def ensure_trafilatura_data(cache: Path = CACHE) -> Path:
+    """trafilatura's tests/ at the pinned commit, downloaded once, with its provenance."""
+    target = cache / f"trafilatura-{TRAFILATURA_COMMIT[:12]}"
+    if not (target / "tests" / "evaldata.json").exists():
+        _download(
+            TRAFILATURA_ARCHIVE,
+            target,
+            lambda path: path.startswith("tests/"),
+            f"repository: https://github.com/{TRAFILATURA_REPO}\ncommit: {TRAFILATURA_COMMIT}\n"
+            "licence: Apache-2.0 (page contents belong to their publishers)\n",
+        )
     return target
+
+
+def ensure_l3s_data(cache: Path = CACHE) -> Path:
+    """The L3S-GN1 pages (original and annotated HTML), downloaded once, with provenance."""
+    target = cache / f"l3s-gn1-{L3S_COMMIT[:12]}"
+    pages = target / "pages"
+    if not (pages / "url-mapping.txt").exists():
+        _download(
+            L3S_ARCHIVE,
+            target,
+            lambda path: path.startswith(f"{L3S_FOLDER}/") and not path.endswith(".warc"),
+            f"dataset: L3S-GN1 (Kohlschuetter, Fankhauser, Nejdl, WSDM 2010)\n"
+            f"repository: https://github.com/{L3S_REPO}, folder {L3S_FOLDER}\n"
+            f"commit: {L3S_COMMIT}\nlicence: research use only (see its Readme-L3S-GN1.txt)\n",
+        )
+        (target / L3S_FOLDER).rename(pages)
+    return pages
 
 
 def _contains(line: str, snippet: str) -> bool:
@@ -239,6 +279,56 @@ def _trafilatura_pages(root: Path, held_out_files: set[str]) -> list[Page]:
     return pages
 
 
+_L3S_CLASS = 'contains(concat(" ", @class, " "), " x-nc-sel{} ")'
+
+
+def _l3s_pages(root: Path) -> list[Page]:
+    """Pages of L3S-GN1: the dump of the page as crawled, labelled from the blocks the
+    assessors marked as full text (class x-nc-sel2 in the annotated copy); the headline
+    blocks (x-nc-sel1) are the gold title."""
+    urls = dict(
+        line.split("\t", 1)
+        for line in (root / "url-mapping.txt").read_text("utf-8").splitlines()
+        if "\t" in line
+    )
+    pages = []
+    for path in sorted((root / "original").glob("*.html")):
+        url = urls.get(f"<urn:uuid:{path.stem}>")
+        annotated = root / "annotated" / path.name
+        if url is None or not annotated.exists():
+            continue
+        tree = lxml.html.fromstring(decode_html(annotated.read_bytes()))
+
+        def marked(kind: int, tree: Any = tree) -> list[str]:
+            return [
+                " ".join(e.text_content().split())
+                for e in tree.xpath(f"//span[{_L3S_CLASS.format(kind)}]")
+            ]
+
+        body = normalize_unicode("\n".join(text for text in marked(2) if text))
+        headline = normalize_unicode(" ".join(text for text in marked(1) if text))
+        lines = dump_lines(decode_html(path.read_bytes()))
+        labels = label_lines(lines, body)
+        # A handful of pages are too malformed for a dump of more than a line or two, or
+        # their marked text is not found in it: nothing to learn from.
+        if len(lines) < 5 or not labels.any():
+            continue
+        pages.append(
+            Page(
+                id=f"l3s/{path.stem}",
+                source="l3s",
+                site=site_of(url.strip()),
+                url=url.strip(),
+                lines=lines,
+                labels=labels,
+                weights=np.ones(len(lines)),
+                gold=body,
+                title=headline or None,
+            )
+        )
+    return pages
+
+
 def _news_fr_raw_files(data: Path) -> set[str]:
     manifest = data / "news-fr-raw" / "manifest.json"
     if not manifest.exists():
@@ -259,12 +349,21 @@ def dataset(data: Path, cache: Path = CACHE) -> list[Page]:
             "--data with the folder holding article-extraction-benchmark/ and news-fr-raw/."
         )
     root = ensure_trafilatura_data(cache)
-    path = cache / "cleaner" / f"pages-v{DATASET_VERSION}-{TRAFILATURA_COMMIT[:12]}.pkl.gz"
+    l3s = ensure_l3s_data(cache)
+    path = (
+        cache
+        / "cleaner"
+        / f"pages-v{DATASET_VERSION}-{TRAFILATURA_COMMIT[:12]}-{L3S_COMMIT[:12]}.pkl.gz"
+    )
     if path.exists():
         with gzip.open(path, "rb") as fh:
             pages: list[Page] = pickle.load(fh)  # noqa: S301 (our own cache file)
         return pages
-    pages = _benchmark_pages(benchmark) + _trafilatura_pages(root, _news_fr_raw_files(data))
+    pages = (
+        _benchmark_pages(benchmark)
+        + _l3s_pages(l3s)
+        + _trafilatura_pages(root, _news_fr_raw_files(data))
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(path, "wb") as fh:
         pickle.dump(pages, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -279,13 +378,19 @@ def _boosting(params: dict[str, Any]) -> HistGradientBoostingClassifier:
 
 
 def fit(pages: list[Page], features: dict[str, Matrix]) -> LineModel:
-    """The two stages on these pages; stage 2 learns from out-of-fold stage-1 probabilities."""
+    """The two stages on these pages, then the title model.
+
+    Stage 2 learns from out-of-fold stage-1 probabilities, and the title model from
+    out-of-fold stage-2 probabilities (inner group k-fold by site): what each sees of the
+    stage before it is what it will see on pages it was not trained on."""
     x = np.vstack([features[p.id] for p in pages])
     y = np.concatenate([p.labels for p in pages])
     w = np.concatenate([p.weights for p in pages])
     first: dict[str, npt.NDArray[np.float64]] = {}
+    second: dict[str, npt.NDArray[np.float64]] = {}
     splitter = GroupKFold(n_splits=INNER_FOLDS)
-    for train, test in splitter.split(np.zeros((len(pages), 1)), groups=[p.site for p in pages]):
+    splits = list(splitter.split(np.zeros((len(pages), 1)), groups=[p.site for p in pages]))
+    for train, test in splits:
         model = _boosting(STAGE1).fit(
             np.vstack([features[pages[i].id] for i in train]),
             np.concatenate([pages[i].labels for i in train]),
@@ -293,12 +398,48 @@ def fit(pages: list[Page], features: dict[str, Matrix]) -> LineModel:
         )
         for i in test:
             first[pages[i].id] = model.predict_proba(features[pages[i].id])[:, 1]
+    for train, test in splits:
+        model = _boosting(STAGE2).fit(
+            np.vstack([stage2_features(first[pages[i].id], features[pages[i].id]) for i in train]),
+            np.concatenate([pages[i].labels for i in train]),
+            sample_weight=np.concatenate([pages[i].weights for i in train]),
+        )
+        for i in test:
+            x2_page = stage2_features(first[pages[i].id], features[pages[i].id])
+            second[pages[i].id] = model.predict_proba(x2_page)[:, 1]
     stage1 = _boosting(STAGE1).fit(x, y, sample_weight=w)
     x2 = np.vstack([stage2_features(first[p.id], features[p.id]) for p in pages])
     stage2 = _boosting(STAGE2).fit(x2, y, sample_weight=w)
+    title = fit_title([p for p in pages if p.title], features, second)
     # The region parameters are fixed, not tuned: choosing them on ~150 benchmark pages
     # per fold proved noisier than the defaults.
-    return LineModel(tree_ensemble(stage1), tree_ensemble(stage2), RegionParams())
+    return LineModel(tree_ensemble(stage1), tree_ensemble(stage2), RegionParams(), title)
+
+
+def title_rows(
+    page: Page, features: Matrix, probabilities: npt.NDArray[np.float64]
+) -> tuple[Matrix, npt.NDArray[np.int8]]:
+    """The page's title candidates as the cleaner builds them, labelled 1 where the
+    candidate is the gold title (same words, case and punctuation aside)."""
+    lines = page.lines
+    keys = [" ".join(tokens(line)) for line in lines]
+    host = title_host(page.url)
+    chosen = select_article(lines, probabilities, RegionParams(), headline_line(lines, host, keys))
+    candidates = title_candidates(lines, keys, features, probabilities, chosen, host)
+    gold = " ".join(tokens(page.title or ""))
+    labels = np.array([" ".join(tokens(t)) == gold for t in candidates.texts], dtype=np.int8)
+    return candidates.features, labels
+
+
+def fit_title(
+    pages: list[Page], features: dict[str, Matrix], probabilities: dict[str, Matrix]
+) -> TreeEnsemble:
+    rows = [title_rows(p, features[p.id], probabilities[p.id]) for p in pages]
+    x = np.vstack([r[0] for r in rows])
+    y = np.concatenate([r[1] for r in rows])
+    # Every page weighs the same, however many candidates it has.
+    w = np.concatenate([np.full(len(r[1]), 1.0 / max(len(r[1]), 1)) for r in rows])
+    return tree_ensemble(_boosting(TITLE).fit(x, y, sample_weight=w * len(rows) / w.sum()))
 
 
 def _exported(stage: Any) -> Any:
@@ -363,9 +504,12 @@ def fingerprint() -> str:
             DATASET_VERSION,
             FEATURES_VERSION,
             TRAFILATURA_COMMIT,
+            L3S_COMMIT,
             FEATURE_NAMES,
             STAGE1,
             STAGE2,
+            TITLE,
+            TITLE_FEATURE_NAMES,
             FOLDS,
             INNER_FOLDS,
         ],
@@ -390,7 +534,8 @@ def fold_models(
             # Models cached before the cleaner predicted from exported trees: export them, so
             # that the evaluation times the predictor the cleaner runs.
             cached.models = [
-                LineModel(_exported(m.stage1), _exported(m.stage2), m.region) for m in cached.models
+                LineModel(_exported(m.stage1), _exported(m.stage2), m.region, m.title)
+                for m in cached.models
             ]
             return cached
     folds = site_folds(pages, extra_sites, FOLDS)
@@ -430,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
     trainable = [p for p in pages if not p.held_out]
     print(
         f"pages: {len(pages)} ({sum(p.source == 'benchmark' for p in pages)} benchmark, "
+        f"{sum(p.source == 'l3s' for p in pages)} L3S-GN1, "
         f"{sum(p.source == 'trafilatura' for p in pages)} trafilatura, "
         f"{len(pages) - len(trainable)} news-fr-raw pages left out)",
         file=sys.stderr,

@@ -23,7 +23,12 @@ from newsflow.core.cleaning.lines import (
     default_model,
 )
 from newsflow.core.cleaning.text import tokens
-from newsflow.core.cleaning.titles import pick_title, site_name
+from newsflow.core.cleaning.titles import (
+    TITLE_FEATURE_NAMES,
+    pick_title,
+    site_name,
+    title_candidates,
+)
 from newsflow.errors import RejectedArticle
 
 PROSE = [
@@ -148,6 +153,21 @@ def test_a_short_confident_article_beats_a_longer_sidebar() -> None:
     params = RegionParams(threshold=0.5, max_gap=3, keep=0.35)
     assert best_region(probabilities, tokens_per_line, params) == (33, 36)
     assert article_lines(probabilities, tokens_per_line, params) == [33, 34, 35, 36]
+
+
+def test_the_article_under_its_headline_beats_a_stronger_teaser_block() -> None:
+    # Lines 2-7: teasers the model believes in; line 16: the line repeating the <title>;
+    # 17-19: the article, a little less sure and shorter.
+    probabilities = np.array([0.0, 0.1, *[0.9] * 6, *[0.05] * 8, 0.3, 0.8, 0.85, 0.8, 0.1])
+    tokens_per_line = np.full(len(probabilities), 20.0)
+    tokens_per_line[16] = 8.0
+    params = RegionParams()
+    assert article_lines(probabilities, tokens_per_line, params) == list(range(2, 8))
+    assert article_lines(probabilities, tokens_per_line, params, headline=16) == [17, 18, 19]
+    # Far weaker than the best region, the run under the headline does not win.
+    weak = probabilities.copy()
+    weak[17:20] = 0.55
+    assert article_lines(weak, tokens_per_line, params, headline=16) == list(range(2, 8))
 
 
 def test_short_gaps_are_bridged_and_long_ones_split_regions() -> None:
@@ -288,6 +308,78 @@ def test_the_exported_trees_predict_what_scikit_learn_predicts() -> None:
     assert model.to_bytes() == again.to_bytes()
     assert again.region == RegionParams(0.4, 7, 0.6)
     assert np.array_equal(again.stage1.predict_proba(unseen), trees.predict_proba(unseen))
+    assert again.title is None
+
+
+def test_the_title_model_is_saved_with_the_line_model_and_checked_on_reading() -> None:
+    import io
+    import zipfile
+
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from newsflow_dev.train_cleaner import tree_ensemble
+
+    rng = np.random.default_rng(5)
+    width = len(TITLE_FEATURE_NAMES)
+    features = rng.normal(size=(400, width))
+    labels = (features[:, 3] > 0.2).astype(int)
+    title = tree_ensemble(HistGradientBoostingClassifier(max_iter=10).fit(features, labels))
+    lines = tree_ensemble(HistGradientBoostingClassifier(max_iter=5).fit(features[:, :6], labels))
+    model = LineModel(lines, lines, RegionParams(), title)
+    again = LineModel.from_bytes(model.to_bytes())
+    assert again.title is not None
+    assert np.array_equal(again.title.predict_proba(features), title.predict_proba(features))
+    # A title model for other candidate features is refused like a line model would be.
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(model.to_bytes())) as original,
+        zipfile.ZipFile(buffer, "w") as changed,
+    ):
+        for entry in original.namelist():
+            data = original.read(entry)
+            if entry == "title_features.npy":
+                other = io.BytesIO()
+                np.save(other, np.array(["other"] * width))
+                data = other.getvalue()
+            changed.writestr(entry, data)
+    with pytest.raises(ValueError, match="make train-cleaner"):
+        LineModel.from_bytes(buffer.getvalue())
+
+
+def test_title_candidates_are_lines_near_the_article_and_the_page_title_parts() -> None:
+    lines = ["Budget approved after a long night | Town News", *MENU]
+    lines += ["Budget approved after a long night", "By A. Reporter", *PROSE]
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    article = list(range(len(MENU) + 3, len(lines)))
+    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    assert candidates.features.shape == (len(candidates.texts), len(TITLE_FEATURE_NAMES))
+    assert "Budget approved after a long night" in candidates.texts
+    assert "By A. Reporter" in candidates.texts
+    # The <title>'s headline part is a candidate of its own; its site part is not.
+    assert candidates.texts[-1] == "Budget approved after a long night"
+    assert "Town News" not in candidates.texts
+    part_only = candidates.features[:, TITLE_FEATURE_NAMES.index("title_part_only")]
+    assert part_only.tolist() == [0.0] * (len(candidates.texts) - 1) + [1.0]
+
+
+def test_the_learned_title_skips_bylines_dates_and_site_names() -> None:
+    assert default_model().title is not None
+    body = "\n\n".join(PROSE)
+    # The first line names only the site: the headline is the line before the byline.
+    dump = "\n\n".join(["Town News", *MENU, "Budget approved after a long night", "By A. Reporter"])
+    article = clean({"text": f"{dump}\n\n{body}", "url": "https://townnews.com/a/1"})
+    assert article.title == "Budget approved after a long night"
+    dump = "\n\n".join(
+        [
+            "Budget approved after a long night - Town News",
+            *MENU,
+            "Budget approved after a long night",
+            "Tuesday, 3 March 2026, 10:42",
+        ]
+    )
+    article = clean({"text": f"{dump}\n\n{body}", "url": "https://townnews.com/a/1"})
+    assert article.title == "Budget approved after a long night"
 
 
 def test_the_cleaner_does_not_load_scikit_learn() -> None:

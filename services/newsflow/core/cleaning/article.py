@@ -37,7 +37,15 @@ from newsflow.core.cleaning.lines import (
     token_counts,
 )
 from newsflow.core.cleaning.text import key, normalize_unicode, tokens, word_count
-from newsflow.core.cleaning.titles import pick_title, title_from_first_line
+from newsflow.core.cleaning.titles import (
+    headline_line,
+    headline_shaped,
+    learned_title,
+    names_site,
+    pick_title,
+    title_candidates,
+    title_from_first_line,
+)
 from newsflow.core.contracts import SCHEMA_VERSION
 from newsflow.core.ids import article_id, content_hash, to_utc_iso
 from newsflow.core.vocabulary import END_HEADINGS, END_MARKERS, INLINE_MARKERS, NAVIGATION
@@ -55,6 +63,7 @@ _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'»)\]]?$")
 # A first line this long, ending a sentence, is prose rather than a page title.
 _PROSE_FIRST_LINE_WORDS = 12
+_LEAD_TOKENS = 12
 # Shorter descriptions are taglines or one-line decks, which article bodies seldom include.
 _STANDFIRST_MIN_WORDS = 30
 _STANDFIRST_PROBE_WORDS = 6
@@ -147,13 +156,24 @@ def _furniture(line: str) -> bool:
 
 
 def select_article(
-    lines: list[str], probabilities: npt.NDArray[np.float64], params: RegionParams
+    lines: list[str],
+    probabilities: npt.NDArray[np.float64],
+    params: RegionParams,
+    headline: int | None = None,
 ) -> list[int]:
     """Indexes of a dump's article lines: the model's region, cut where comments begin (a
     heading such as "Comments", even one the region bridged over), without inline furniture."""
     tokens = token_counts(lines)
-    chosen = article_lines(probabilities, tokens, params)
+    chosen = article_lines(probabilities, tokens, params, headline)
     if chosen:
+        # A paragraph just above the article that the article repeats further down is its
+        # lead, repeated in a teaser block after it; the repetition itself is what lowered
+        # its probability. (The later copy goes with the repeated paragraphs.)
+        repeated = {lines[i] for i in chosen}
+        first = chosen[0]
+        while first > 1 and tokens[first - 1] >= _LEAD_TOKENS and lines[first - 1] in repeated:
+            first -= 1
+        chosen = [*range(first, chosen[0]), *chosen]
         total = sum(tokens[i] for i in chosen)
         before = 0.0
         members = set(chosen)
@@ -216,8 +236,10 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     """The few metadata fields the cleaner uses, without trafilatura's full metadata pass
     (authors, site name, categories, tags, licence): that pass costs a fifth of the time.
 
-    The title: the page's <h1> that repeats its meta title (Open Graph, JSON-LD) or its
-    <title> (`titles.title_from_first_line`), else the meta title without its site part.
+    The title: the heading (<h1>-<h3>) that repeats its meta title (Open Graph, JSON-LD) or
+    its <title> (`titles.title_from_first_line`), else its first <h1> if headline-shaped, else
+    the meta title without its site part unless it is only the site's name, else the first
+    headline-shaped heading.
     """
     meta = examine_meta(tree)
     with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):  # bad JSON-LD
@@ -232,15 +254,24 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         for h in itertools.islice(tree.iter(tag), _MAX_HEADINGS)
     ]
     headings = [h for h in headings if h]
-    host = _title_host(url)
+    h1 = next(tree.iter("h1"), None)
+    first_h1 = " ".join(h1.text_content().split()) if h1 is not None else ""
+    host = title_host(url)
     title = None
     for first in (meta_title, page_title):
         if first and headings:
             title = title_from_first_line([first, *headings], None, host)
             if title:
                 break
-    if title is None and meta_title:
+    if title is None and headline_shaped(first_h1):
+        # Where the page's first <h1> and its meta title differ, the meta title is more often
+        # a version edited for sharing.
+        title = first_h1
+    if title is None and meta_title and not names_site(meta_title, host):
         title = _TITLE_SUFFIX.sub("", meta_title) if word_count(meta_title) > 4 else meta_title
+    if title is None:
+        # No meta title, or only the site's name: the first heading shaped like a headline.
+        title = next((h for h in headings if headline_shaped(h)), meta_title or None)
     # Dates from the page's markup and URL, without htmldate's extensive search of the text.
     date = find_date(tree, **{**set_date_params(False), "url": url})
     return _PageMeta(title, date, meta.description)
@@ -288,11 +319,18 @@ def _from_text(
     lines = _with_title_line(lines)
     # Tokenised once, for the line model and for the title.
     line_tokens = [tokens(line) for line in lines]
-    chosen = select_article(lines, model.probabilities(lines, line_tokens), model.region)
-    host = _title_host(url)
-    title = title_hint or pick_title(
-        lines, chosen[0] if chosen else None, host, [" ".join(t) for t in line_tokens]
-    )
+    features, probabilities = model.scores(lines, line_tokens)
+    host = title_host(url)
+    keys = [" ".join(t) for t in line_tokens]
+    chosen = select_article(lines, probabilities, model.region, headline_line(lines, host, keys))
+    if title_hint:
+        return [lines[i] for i in chosen], title_hint
+    start = chosen[0] if chosen else None
+    if model.title is None:
+        title = pick_title(lines, start, host, keys)
+    else:
+        candidates = title_candidates(lines, keys, features, probabilities, chosen, host)
+        title = learned_title(model.title, candidates)
     return [lines[i] for i in chosen], title
 
 
@@ -404,7 +442,7 @@ def as_is(raw: dict[str, Any]) -> CleanArticle:
     )
 
 
-def _title_host(url: str | None) -> str | None:
+def title_host(url: str | None) -> str | None:
     """The host whose name a <title> would carry: an archived page's original host."""
     if not url:
         return None

@@ -7,6 +7,8 @@ paragraphs) are recovered. Both are scikit-learn gradient-boosted trees trained 
 `make train-cleaner` (newsflow_dev.train_cleaner) and shipped as package data.
 
 The article is then the best-scoring region of lines, short gaps allowed (`best_region`).
+A third ensemble, trained with them, chooses the title among candidate lines
+(`titles.learned_title`).
 """
 
 from __future__ import annotations
@@ -17,27 +19,28 @@ import math
 import zipfile
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from newsflow.core.cleaning.features import FEATURE_NAMES, Matrix, line_features, stage2_features
 from newsflow.core.cleaning.text import TOKEN
-from newsflow.core.cleaning.trees import TreeEnsemble
+from newsflow.core.cleaning.titles import TITLE_FEATURE_NAMES
+from newsflow.core.cleaning.trees import Classifier, TreeEnsemble
 
 MODEL_FILE = "dump_lines.npz"
 _EPSILON = 1e-4
 _MAX_EVIDENCE = 4.0
 _EDGE_PROBABILITY = 0.3
 _EDGE_TOKENS = 12
+# A region starting at most ANCHOR_LINES under the line repeating the <title> wins when it
+# scores at least ANCHOR_SHARE of the page's best region (`_anchored_region`).
+ANCHOR_LINES = 6
+ANCHOR_SHARE = 0.25
 MODEL_FORMAT = 2
 # Zip entries get this date, so that one model always gives the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-class Classifier(Protocol):
-    def predict_proba(self, features: Matrix) -> npt.NDArray[np.float64]: ...
 
 
 @dataclass(frozen=True)
@@ -59,17 +62,25 @@ class LineModel:
     stage1: Classifier
     stage2: Classifier
     region: RegionParams
+    title: Classifier | None = None  # over titles.TITLE_FEATURE_NAMES; None: hand-written rules
+
+    def scores(
+        self, lines: list[str], line_tokens: list[list[str]] | None = None
+    ) -> tuple[Matrix, npt.NDArray[np.float64]]:
+        """The lines' features and P(article) for each line; lines[0] is the page's title
+        line. line_tokens: each line's `text.tokens`, when the caller has them already."""
+        if not lines:
+            return np.zeros((0, len(FEATURE_NAMES))), np.zeros(0)
+        features = line_features(lines, line_tokens)
+        first = self.stage1.predict_proba(features)[:, 1]
+        second = self.stage2.predict_proba(stage2_features(first, features))[:, 1]
+        return features, np.asarray(second)
 
     def probabilities(
         self, lines: list[str], line_tokens: list[list[str]] | None = None
     ) -> npt.NDArray[np.float64]:
-        """P(article) for each line; lines[0] is the page's title line. line_tokens: each
-        line's `text.tokens`, when the caller has them already."""
-        if not lines:
-            return np.zeros(0)
-        features = line_features(lines, line_tokens)
-        first = self.stage1.predict_proba(features)[:, 1]
-        return np.asarray(self.stage2.predict_proba(stage2_features(first, features))[:, 1])
+        """P(article) for each line (see `scores`)."""
+        return self.scores(lines, line_tokens)[1]
 
     def to_bytes(self) -> bytes:
         """An .npz archive of plain arrays (no pickle): the two stages' trees, the region
@@ -81,7 +92,11 @@ class LineModel:
                 [self.region.threshold, self.region.max_gap, self.region.keep], dtype=np.float64
             ),
         }
-        for name, stage in (("stage1", self.stage1), ("stage2", self.stage2)):
+        stages = [("stage1", self.stage1), ("stage2", self.stage2)]
+        if self.title is not None:
+            arrays["title_features"] = np.array(TITLE_FEATURE_NAMES)
+            stages.append(("title", self.title))
+        for name, stage in stages:
             if not isinstance(stage, TreeEnsemble):
                 raise TypeError(f"{name} must be a TreeEnsemble to be saved, not {type(stage)}")
             arrays.update(stage.arrays(name))
@@ -112,7 +127,12 @@ class LineModel:
             threshold, max_gap, keep = (float(v) for v in archive["region"])
             arrays = {name: archive[name] for name in archive.files}
         stages = [TreeEnsemble.from_arrays(arrays, name) for name in ("stage1", "stage2")]
-        return cls(stages[0], stages[1], RegionParams(threshold, int(max_gap), keep))
+        title = None
+        if "title_features" in arrays:
+            if tuple(str(name) for name in arrays["title_features"]) != TITLE_FEATURE_NAMES:
+                raise refused
+            title = TreeEnsemble.from_arrays(arrays, "title")
+        return cls(stages[0], stages[1], RegionParams(threshold, int(max_gap), keep), title)
 
 
 @functools.cache
@@ -163,17 +183,58 @@ def best_region(
     return span
 
 
+def region_score(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    params: RegionParams,
+    span: tuple[int, int],
+) -> float:
+    """A span's score as `best_region` counts it."""
+    p = np.clip(probabilities[span[0] : span[1] + 1], _EPSILON, 1 - _EPSILON)
+    evidence = np.log(p / (1 - p)) - math.log(params.threshold / (1 - params.threshold))
+    weights = np.log1p(tokens[span[0] : span[1] + 1])
+    return float((np.clip(evidence, -_MAX_EVIDENCE, _MAX_EVIDENCE) * weights).sum())
+
+
+def _anchored_region(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    params: RegionParams,
+    span: tuple[int, int] | None,
+    headline: int,
+) -> tuple[int, int] | None:
+    """The best region starting just under the headline, when it scores at least
+    ANCHOR_SHARE of the page's best region: a short article under its headline beats a
+    longer run of teasers (headline and summary glued into one prose-like line) elsewhere."""
+    if span is not None and headline < span[0] <= headline + ANCHOR_LINES:
+        return span
+    below = best_region(probabilities[headline:], tokens[headline:], params)
+    if below is None or below[0] > ANCHOR_LINES:
+        return span
+    anchored = (below[0] + headline, below[1] + headline)
+    if span is None:
+        return anchored
+    best = region_score(probabilities, tokens, params, span)
+    own = region_score(probabilities, tokens, params, anchored)
+    return anchored if own >= ANCHOR_SHARE * best else span
+
+
 def article_lines(
     probabilities: npt.NDArray[np.float64],
     tokens: npt.NDArray[np.float64],
     params: RegionParams,
+    headline: int | None = None,
 ) -> list[int]:
     """Indexes of the article's lines: the best region's lines that are likely enough.
 
-    When no line reaches the threshold (an unusual page), the threshold is lowered to half the
-    best line's probability so that the page's most article-like region still comes out.
+    headline: the index of the line that repeats the page's <title>, when one does (see
+    `_anchored_region`). When no line reaches the threshold (an unusual page), the threshold is
+    lowered to half the best line's probability so that the page's most article-like region
+    still comes out.
     """
     span = best_region(probabilities, tokens, params)
+    if headline is not None:
+        span = _anchored_region(probabilities, tokens, params, span, headline)
     if span is None and len(probabilities) > 1:
         lowered = float(probabilities[1:].max()) / 2
         params = RegionParams(lowered, params.max_gap, min(params.keep, lowered))

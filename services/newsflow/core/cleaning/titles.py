@@ -2,16 +2,25 @@
 
 Scrapers write the page's <title> first, usually "Headline - Site" or "Headline | Site"; the
 headline itself appears again further down as a line of its own (the <h1>). That line is the
-title. Heuristics (a headline-shaped line just before the article) are only the fallback, for
-dumps whose first line is not a title.
+title. Which line that is, is learned (`learned_title`): every line near the article's start
+or resembling the <title>, and the <title>'s own parts, are scored by gradient-boosted trees
+trained with the line model (`make train-cleaner`) from the line's shallow features, its
+article probability, its place before the article and its likeness to the <title>. The
+hand-written matching below (`pick_title`) runs when no title model is loaded, and its
+choices are features of the learned one.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from newsflow.core.cleaning.features import title_parts
+import numpy as np
+import numpy.typing as npt
+
+from newsflow.core.cleaning.features import FEATURE_NAMES, Matrix, title_parts
 from newsflow.core.cleaning.text import TOKEN, word_count
+from newsflow.core.cleaning.trees import Classifier
 
 _NOT_HEADLINE_END = (".", ":", "...", "…", ";", ",")
 _MIN_TITLE_TOKENS = 3
@@ -73,6 +82,12 @@ def _names_site(part: str, name: str) -> bool:
         return True
     initials = "".join(word[0] for word in TOKEN.findall(part.casefold()))
     return len(initials) >= 2 and initials == name
+
+
+def names_site(text: str, host: str | None) -> bool:
+    """The text is the name of the page's site (see `_names_site`)."""
+    name = site_name(host) if host else ""
+    return bool(name) and _names_site(text, name)
 
 
 def _site_part(parts: list[str], host: str | None) -> str | None:
@@ -147,6 +162,16 @@ def title_from_first_line(
     return lines[best[2]] if best is not None else None
 
 
+def headline_line(lines: list[str], host: str | None, keys: list[str]) -> int | None:
+    """The index of the line that repeats the <title>'s headline part exactly, if any."""
+    found = title_from_first_line(lines, None, host, keys)
+    if found is None:
+        return None
+    index = lines.index(found, 1)
+    parts = {_key(part) for part in _parts(lines[0])}
+    return index if keys[index] in parts or keys[index] in keys[0] else None
+
+
 def pick_title(
     lines: list[str],
     article_start: int | None,
@@ -157,8 +182,12 @@ def pick_title(
     first line without its site suffix. host: the page's host name, when known; keys: as for
     `title_from_first_line`."""
     found = title_from_first_line(lines, article_start, host, keys)
-    if found is not None:
-        return found
+    return found if found is not None else _heuristic_title(lines, article_start)
+
+
+def _heuristic_title(lines: list[str], article_start: int | None) -> str | None:
+    """A headline-shaped line at or just before the article's start, else the first line
+    without its site suffix."""
     if article_start is not None:
         # A headline the line model took for the article's first line.
         if headline_shaped(lines[article_start]) and article_start + 1 < len(lines):
@@ -170,3 +199,137 @@ def pick_title(
         parts = _SITE_SEPARATOR.split(lines[0])
         return max(parts, key=word_count) if len(parts) > 1 else lines[0]
     return None
+
+
+# --------------------------------------------------------------------------- learned choice
+
+# Lines this far before the article's start (or after it) are candidates whatever they read;
+# further away, only lines that resemble the <title>.
+_BEFORE, _AFTER = 15, 5
+_NO_START_WINDOW = 40
+_RESEMBLES = 0.3
+_MAX_CANDIDATE_TOKENS = 30  # the longest headline_shaped line
+_MAX_UNSPACED_TOKENS = 80  # one token per character in scripts without spaces
+TITLE_FEATURE_NAMES: tuple[str, ...] = (
+    *FEATURE_NAMES,
+    "p_article",
+    "p_article_before",
+    "p_article_after",
+    "from_article_start",
+    "title_part_only",
+    "title_part",
+    "title_run",
+    "whole_title",
+    "title_overlap",
+    "share_in_title",
+    "title_share_in_line",
+    "names_site",
+    "same_key_lines",
+    "title_has_site_part",
+    "title_part_count",
+    "first_line_match",
+    "heuristic_pick",
+)
+_FIRST_EXTRA = len(FEATURE_NAMES)
+_TITLE_JACCARD = FEATURE_NAMES.index("title_jaccard")
+_TITLE_PART_EQUAL = FEATURE_NAMES.index("title_part_equal")
+_UNSPACED = FEATURE_NAMES.index("unspaced_share")
+
+
+@dataclass(frozen=True)
+class TitleCandidates:
+    """Possible titles of one dump: their texts and one row of TITLE_FEATURE_NAMES each."""
+
+    texts: list[str]
+    features: Matrix
+
+
+def _share(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a) if a else 0.0
+
+
+def title_candidates(
+    lines: list[str],
+    keys: list[str],
+    features: Matrix,
+    probabilities: npt.NDArray[np.float64],
+    article: list[int],
+    host: str | None,
+) -> TitleCandidates:
+    """The lines and <title> parts a dump's title may be, with their features.
+
+    keys: each line's tokens joined by spaces; features and probabilities: the line model's
+    (`LineModel.scores`); article: the indexes of the article's lines."""
+    n = len(lines)
+    article_start = article[0] if article else None
+    # An article of one line is not its own title: it would be left without text.
+    sole = article[0] if len(article) == 1 else None
+    parts = _parts(lines[0]) if n and lines[0] else []
+    site = _site_part(parts, host)
+    name = site_name(host) if host else ""
+    headline = [part for part in parts if part != site and not (name and _names_site(part, name))]
+    # As in `title_from_first_line`: a one-word <title> ("Search") names no article.
+    part_keys = {k for k in map(_key, headline) if len(k.split()) >= _MIN_EXACT_TOKENS}
+    without_site = _key(" ".join(headline))
+    first_words = set(without_site.split())
+    whole = keys[0] if n and len(keys[0].split()) >= _MIN_EXACT_TOKENS else None
+    matched = title_from_first_line(lines, article_start, host, keys)
+    heuristic = _heuristic_title(lines, article_start)
+    counts: dict[str, int] = {}
+    for k in keys[1:]:
+        counts[k] = counts.get(k, 0) + 1
+    if article_start is None:
+        window = range(1, min(n, _NO_START_WINDOW))
+    else:
+        window = range(max(1, article_start - _BEFORE), min(n, article_start + _AFTER + 1))
+    resembling = np.flatnonzero(
+        (features[:, _TITLE_JACCARD] >= _RESEMBLES) | (features[:, _TITLE_PART_EQUAL] > 0)
+    ).tolist()
+    indexes = sorted(
+        i
+        for i in {*window, *resembling}
+        if 0 < i < n
+        and i != sole
+        and keys[i]
+        and len(keys[i].split())
+        <= (_MAX_UNSPACED_TOKENS if features[i, _UNSPACED] > 0.5 else _MAX_CANDIDATE_TOKENS)
+    )
+    # The <title>'s parts themselves, for pages that never repeat their headline as a line.
+    virtual = [part for part in headline if len(_key(part).split()) >= _MIN_EXACT_TOKENS]
+    texts = [lines[i] for i in indexes] + virtual
+    rows = np.full((len(texts), len(TITLE_FEATURE_NAMES)), np.nan)
+    if indexes:
+        rows[: len(indexes), :_FIRST_EXTRA] = features[indexes]
+    for row, text in enumerate(texts):
+        is_line = row < len(indexes)
+        i = indexes[row] if is_line else -1
+        k = keys[i] if is_line else _key(text)
+        words = set(k.split())
+        extra = rows[row, _FIRST_EXTRA:]
+        if is_line:
+            extra[0] = probabilities[i]
+            extra[1] = probabilities[i - 1] if i > 1 else np.nan
+            extra[2] = probabilities[i + 1] if i + 1 < n else np.nan
+            extra[3] = i - article_start if article_start is not None else np.nan
+        extra[4] = not is_line
+        extra[5] = k in part_keys
+        extra[6] = len(words) >= _MIN_EXACT_TOKENS and f" {k} " in f" {without_site} "
+        extra[7] = k == whole
+        extra[8] = _overlap(words, first_words)
+        extra[9] = _share(words, first_words)
+        extra[10] = _share(first_words, words)
+        extra[11] = bool(name) and _names_site(text, name)
+        extra[12] = counts.get(k, 0)
+        extra[13] = site is not None
+        extra[14] = len(parts)
+        extra[15] = is_line and text == matched
+        extra[16] = is_line and text == heuristic
+    return TitleCandidates(texts, rows)
+
+
+def learned_title(model: Classifier, candidates: TitleCandidates) -> str | None:
+    """The candidate the title model finds most likely to be the headline."""
+    if not candidates.texts:
+        return None
+    scores = model.predict_proba(candidates.features)[:, 1]
+    return candidates.texts[int(np.argmax(scores))]

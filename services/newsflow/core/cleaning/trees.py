@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 Matrix = npt.NDArray[np.float64]
+
+
+class Classifier(Protocol):
+    """What the cleaner needs of a fitted binary classifier (TreeEnsemble, or scikit-learn's
+    while training)."""
+
+    def predict_proba(self, features: Matrix) -> npt.NDArray[np.float64]: ...
 
 
 @dataclass(frozen=True, eq=False)
