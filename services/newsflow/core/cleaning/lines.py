@@ -146,6 +146,20 @@ def token_counts(lines: list[str]) -> npt.NDArray[np.float64]:
     return np.array([len(TOKEN.findall(line)) for line in lines], dtype=np.float64)
 
 
+def _line_scores(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    params: RegionParams,
+) -> Matrix:
+    """Each line's score in a region (see `best_region`)."""
+    # Log-odds, not probabilities: a line at 0.97 is far stronger evidence than one at 0.75,
+    # which is what lets a few confident article lines beat many middling teaser lines.
+    clipped = np.clip(probabilities, _EPSILON, 1 - _EPSILON)
+    evidence = np.log(clipped / (1 - clipped)) - math.log(params.threshold / (1 - params.threshold))
+    scores: Matrix = np.clip(evidence, -_MAX_EVIDENCE, _MAX_EVIDENCE) * np.log1p(tokens)
+    return scores
+
+
 def best_region(
     probabilities: npt.NDArray[np.float64],
     tokens: npt.NDArray[np.float64],
@@ -158,11 +172,7 @@ def best_region(
     an article.
     More than max_gap weak lines in a row end a run.
     """
-    # Log-odds, not probabilities: a line at 0.97 is far stronger evidence than one at 0.75,
-    # which is what lets a few confident article lines beat many middling teaser lines.
-    clipped = np.clip(probabilities, _EPSILON, 1 - _EPSILON)
-    evidence = np.log(clipped / (1 - clipped)) - math.log(params.threshold / (1 - params.threshold))
-    scores = (np.clip(evidence, -_MAX_EVIDENCE, _MAX_EVIDENCE) * np.log1p(tokens)).tolist()
+    scores = _line_scores(probabilities, tokens, params).tolist()
     # Python floats: the loop reads one number at a time, which numpy scalars make slow.
     weak = (probabilities < params.threshold).tolist()
     empty = (tokens == 0).tolist()
@@ -183,19 +193,6 @@ def best_region(
     return span
 
 
-def region_score(
-    probabilities: npt.NDArray[np.float64],
-    tokens: npt.NDArray[np.float64],
-    params: RegionParams,
-    span: tuple[int, int],
-) -> float:
-    """A span's score as `best_region` counts it."""
-    p = np.clip(probabilities[span[0] : span[1] + 1], _EPSILON, 1 - _EPSILON)
-    evidence = np.log(p / (1 - p)) - math.log(params.threshold / (1 - params.threshold))
-    weights = np.log1p(tokens[span[0] : span[1] + 1])
-    return float((np.clip(evidence, -_MAX_EVIDENCE, _MAX_EVIDENCE) * weights).sum())
-
-
 def _anchored_region(
     probabilities: npt.NDArray[np.float64],
     tokens: npt.NDArray[np.float64],
@@ -214,8 +211,9 @@ def _anchored_region(
     anchored = (below[0] + headline, below[1] + headline)
     if span is None:
         return anchored
-    best = region_score(probabilities, tokens, params, span)
-    own = region_score(probabilities, tokens, params, anchored)
+    scores = _line_scores(probabilities, tokens, params)
+    best = float(scores[span[0] : span[1] + 1].sum())
+    own = float(scores[anchored[0] : anchored[1] + 1].sum())
     return anchored if own >= ANCHOR_SHARE * best else span
 
 

@@ -163,7 +163,8 @@ def title_from_first_line(
 
 
 def headline_line(lines: list[str], host: str | None, keys: list[str]) -> int | None:
-    """The index of the line that repeats the <title>'s headline part exactly, if any."""
+    """The index of the line `title_from_first_line` matches, when its words are a part of the
+    <title> or appear in the <title> as they are (not merely a close variant), else None."""
     found = title_from_first_line(lines, None, host, keys)
     if found is None:
         return None
