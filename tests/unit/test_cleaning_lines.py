@@ -382,6 +382,31 @@ def test_the_learned_title_skips_bylines_dates_and_site_names() -> None:
     assert article.title == "Budget approved after a long night"
 
 
+def test_html_without_a_headline_heading_takes_the_learned_title() -> None:
+    # The <h1> is the site's name and the headline is a styled <div>: no heading says which line
+    # is the headline, the meta title is the whole <title>.
+    paragraphs = "".join(f"<p>{line}</p>" for line in PROSE)
+    page = (
+        "<html><head><title>Town News » Local » Budget approved after a long night</title>"
+        '<meta property="og:title" content="Town News » Local » Budget approved after a long '
+        'night"></head><body><header><h1>Town News</h1><ul>'
+        + "".join(f"<li><a href='/{item}'>{item}</a></li>" for item in MENU)
+        + "</ul></header><article><div class='headline'>Budget approved after a long night</div>"
+        f"<div class='byline'>By A. Reporter</div>{paragraphs}</article>"
+        "<footer>© 2026 Town News</footer></body></html>"
+    )
+    article = clean({"html": page, "url": "https://townnews.com/local/budget"})
+    assert article.title == "Budget approved after a long night"
+    assert PROSE[1] in f"{article.lead}\n{article.body}"
+    # A heading that repeats the <title>'s headline decides, as before.
+    with_heading = page.replace("<div class='headline'>", "<h2>").replace(
+        "night</div><div class='byline'>", "night</h2><div class='byline'>"
+    )
+    assert "<h2>Budget approved" in with_heading
+    heading_title = clean({"html": with_heading, "url": "https://townnews.com/local/budget"}).title
+    assert heading_title == "Budget approved after a long night"
+
+
 def test_the_cleaner_does_not_load_scikit_learn() -> None:
     import subprocess
     import sys

@@ -230,6 +230,9 @@ class _PageMeta:
     title: str | None
     date: str | None
     description: str | None
+    # Whether the title is a heading that repeats the page's titles, or its first <h1>: when it
+    # is not, the page's own headings do not say which line is the headline.
+    title_from_heading: bool
 
 
 def _page_meta(tree: Any, url: str | None) -> _PageMeta:
@@ -239,7 +242,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     The title: the heading (<h1>-<h3>) that repeats its meta title (Open Graph, JSON-LD) or
     its <title> (`titles.title_from_first_line`), else its first <h1> if headline-shaped, else
     the meta title without its site part unless it is only the site's name, else the first
-    headline-shaped heading.
+    headline-shaped heading. `clean` replaces the last two with the learned title when the line
+    model has one.
     """
     meta = examine_meta(tree)
     with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):  # bad JSON-LD
@@ -267,6 +271,7 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         # Where the page's first <h1> and its meta title differ, the meta title is more often
         # a version edited for sharing.
         title = first_h1
+    from_heading = title is not None
     if title is None and meta_title and not names_site(meta_title, host):
         title = _TITLE_SUFFIX.sub("", meta_title) if word_count(meta_title) > 4 else meta_title
     if title is None:
@@ -274,13 +279,13 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         title = next((h for h in headings if headline_shaped(h)), meta_title or None)
     # Dates from the page's markup and URL, without htmldate's extensive search of the text.
     date = find_date(tree, **{**set_date_params(False), "url": url})
-    return _PageMeta(title, date, meta.description)
+    return _PageMeta(title, date, meta.description, from_heading)
 
 
-def _from_html(document: str, url: str | None) -> tuple[list[str], str | None, str | None]:
+def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
     tree = load_html(document)
     if tree is None:
-        return [], None, None
+        return [], _PageMeta(None, None, None, False)
     meta = _page_meta(tree, url)
     extracted = trafilatura.bare_extraction(
         tree,
@@ -293,13 +298,13 @@ def _from_html(document: str, url: str | None) -> tuple[list[str], str | None, s
         favor_precision=False,
     )
     if extracted is None:
-        return [], meta.title, meta.date
+        return [], meta
     text = normalize_unicode(getattr(extracted, "text", None) or "")
     # No cut at end markers here: trafilatura already stops at comments, and widgets such as
     # "Most read" sit inside some articles' markup.
     paragraphs = [line for line in text.split("\n") if line and not _furniture(line)]
     lead = _standfirst(meta.description, paragraphs, meta.title, document)
-    return ([lead, *paragraphs] if lead and paragraphs else paragraphs), meta.title, meta.date
+    return ([lead, *paragraphs] if lead and paragraphs else paragraphs), meta
 
 
 def _with_title_line(lines: list[str]) -> list[str]:
@@ -375,14 +380,19 @@ def clean(
         tags = raw["html"].count("<")
         if tags > MAX_HTML_TAGS:
             raise RejectedArticle(f"page of {tags} tags is over the limit of {MAX_HTML_TAGS}")
-        paragraphs, html_title, html_date = _from_html(raw["html"], url)
-        title = title_hint or (normalize_unicode(html_title).strip() if html_title else None)
-        published_at = published_at or to_utc_iso(html_date)
+        paragraphs, meta = _from_html(raw["html"], url)
+        title = title_hint or (normalize_unicode(meta.title).strip() if meta.title else None)
+        published_at = published_at or to_utc_iso(meta.date)
+        line_model = model or default_model()
         if not paragraphs:  # trafilatura found nothing: read the page as a scraper's dump
-            paragraphs, dump_title = _from_text(
-                html_to_dump(raw["html"]), title, model or default_model(), url
-            )
+            paragraphs, dump_title = _from_text(html_to_dump(raw["html"]), title, line_model, url)
             title = title or dump_title
+        elif not title_hint and not meta.title_from_heading and line_model.title is not None:
+            # No heading names the headline: the meta title is then often the site's name, a
+            # section, or a version edited for sharing, while the learned title finds the
+            # headline among the page's lines (README, "The cleaner's line model").
+            _, dump_title = _from_text(html_to_dump(raw["html"]), None, line_model, url)
+            title = dump_title or title
     else:
         paragraphs, title = _from_text(text or "", title_hint, model or default_model(), url)
     if title_hint and title == title_hint and word_count(title) > 4:
