@@ -25,8 +25,10 @@ from newsflow.core.cleaning.lines import (
 from newsflow.core.cleaning.text import tokens
 from newsflow.core.cleaning.titles import (
     TITLE_FEATURE_NAMES,
+    names_site,
     pick_title,
     site_name,
+    tidy_title,
     title_candidates,
 )
 from newsflow.errors import RejectedArticle
@@ -142,6 +144,21 @@ def test_title_parts_split_site_names_off() -> None:
     # Hyphens inside words and colons of headlines are not separators.
     assert title_parts("Covid-19: what changes") == ["Covid-19: what changes"]
     assert title_parts("Vote — Town News — Politics") == ["Vote", "Town News", "Politics"]
+
+
+def test_site_names_are_recognised_without_accents_and_headline_glyphs_are_dropped() -> None:
+    # Host names are written without accents.
+    assert names_site("Sauvons l'Université !", "www.sauvonsluniversite.fr")
+    assert not names_site("Décisions de l'AG du mardi 10 septembre", "sauvonsluniversite.fr")
+    assert tidy_title("›EU-Taxonomie: Atomkraft und Erdgas") == "EU-Taxonomie: Atomkraft und Erdgas"
+    assert tidy_title("...: Tach auch!") == "Tach auch!"
+    assert tidy_title("• Budget approved") == "Budget approved"
+    # Quotation marks that open a quoted headline are part of it.
+    assert tidy_title("»Haltet unsere Gewässer sauber!«") == "»Haltet unsere Gewässer sauber!«"
+    assert tidy_title("› Ein Zitat ‹ sagt er") == "› Ein Zitat ‹ sagt er"
+    headline = "...: Budget approved after a long night"
+    dump = "\n\n".join([headline, *MENU, headline, *PROSE])
+    assert clean({"text": dump}).title == "Budget approved after a long night"
 
 
 # --------------------------------------------------------------------------- region choice

@@ -43,6 +43,7 @@ from newsflow.core.cleaning.titles import (
     learned_title,
     names_site,
     pick_title,
+    tidy_title,
     title_candidates,
     title_from_first_line,
 )
@@ -395,6 +396,8 @@ def clean(
             title = dump_title or title
     else:
         paragraphs, title = _from_text(text or "", title_hint, model or default_model(), url)
+    if title and not title_hint:
+        title = tidy_title(title)
     if title_hint and title == title_hint and word_count(title) > 4:
         title = _TITLE_SUFFIX.sub("", title)  # a given <title>-like hint: drop the site name
     if title:

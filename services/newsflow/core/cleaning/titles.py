@@ -13,6 +13,7 @@ choices are features of the learned one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,7 @@ _MIN_OVERLAP = 0.5
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne", "go"})
 _SITE_SEPARATOR = re.compile(r"\s+[|–—\-·•»]\s+")
 _NON_ALNUM = re.compile(r"[\W_]+")
+_LEADING_GLYPHS = re.compile(r"^(?:[›•·►▶▸■●◆→]+|(?:\.\.\.|…)\s*:)\s*")
 _UNSPACED_SEPARATOR = re.compile(
     r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])[-|_–—](?=[\u3040-\u30ff\u3400-\u9fff])"
 )
@@ -55,7 +57,19 @@ def _parts(title: str) -> list[str]:
 
 
 def _letters(text: str) -> str:
-    return _NON_ALNUM.sub("", text.casefold())
+    """Letters and digits, case and accents folded: host names are spelled without accents
+    ("sauvonsluniversite" for "Sauvons l'Université")."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return _NON_ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def tidy_title(title: str) -> str:
+    """The title without the glyph a site puts before its headlines ("› Headline",
+    "...: Headline"); a quotation mark that opens a quoted headline stays."""
+    tidy = _LEADING_GLYPHS.sub("", title, count=1)
+    if title.startswith("›") and "‹" in title:  # a single guillemet quoting the headline
+        return title
+    return tidy or title
 
 
 def site_name(host: str) -> str:
