@@ -144,6 +144,13 @@ def test_title_parts_split_site_names_off() -> None:
     # Hyphens inside words and colons of headlines are not separators.
     assert title_parts("Covid-19: what changes") == ["Covid-19: what changes"]
     assert title_parts("Vote — Town News — Politics") == ["Vote", "Town News", "Politics"]
+    # A guillemet closing a quoted headline is not a separator; one between sections is.
+    assert title_parts("« Les taxes baissent » - Le Journal") == [
+        "« Les taxes baissent »",
+        "Le Journal",
+    ]
+    assert title_parts("«Wir sind bereit» | Zeitung") == ["«Wir sind bereit»", "Zeitung"]
+    assert title_parts("Journal » Politique » Vote") == ["Journal", "Politique", "Vote"]
 
 
 def test_site_names_are_recognised_without_accents_and_headline_glyphs_are_dropped() -> None:

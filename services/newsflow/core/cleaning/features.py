@@ -52,6 +52,8 @@ _DATE = re.compile(
 _TIME_OF_DAY = re.compile(r"\d(?<!\w\d)\d?[:h]\d{2}\b")
 _COPYRIGHT = re.compile(r"©|\(c\)", re.I)
 _TITLE_SPLIT = re.compile(r"\s+[|–—\-:·•/»]\s+|\s+[|–—»]\s*|\s*[|–—»]\s+")
+_QUOTED = re.compile(r"«[^«»]*»|»(?=\S)[^«»]*«")
+_HELD = "\ue000"  # a private-use character standing for a quoting guillemet while splitting
 _MIN_PROSE_TOKENS = 5
 _MIN_STOP_COVERAGE = 0.1
 
@@ -190,8 +192,15 @@ def _frequent_words(line_tokens: list[list[str]], size: int = 40) -> frozenset[s
 
 
 def title_parts(title: str) -> list[str]:
-    """A <title>'s parts around " | ", " - ", " — " ... ("Headline - Site" -> both parts)."""
-    return [part.strip() for part in _TITLE_SPLIT.split(title) if part and part.strip()]
+    """A <title>'s parts around " | ", " - ", " — " ... ("Headline - Site" -> both parts).
+
+    A guillemet that closes a quotation ("« Texte » - Site", "»Zitat« | Site") is not a
+    separator, as it is in "Site » Rubrique » Titre".
+    """
+    if "«" in title:
+        title = _QUOTED.sub(lambda quoted: quoted.group(0).replace("»", _HELD), title)
+    parts = (part.strip() for part in _TITLE_SPLIT.split(title) if part and part.strip())
+    return [part.replace(_HELD, "»") for part in parts]
 
 
 def _window_bounds(
