@@ -124,6 +124,23 @@ def test_html_goes_through_the_extractor() -> None:
     assert "Paragraphe 3." in article.body
 
 
+def test_html_title_leaves_out_a_kicker_that_the_page_title_does_not_have() -> None:
+    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
+
+    def page(heading: str) -> str:
+        return (
+            "<html><head><title>Le budget de la ville est voté | Ville</title>"
+            '<meta property="og:title" content="Le budget de la ville est voté"></head><body>'
+            f"<article><h1>{heading}</h1>{paragraphs}</article></body></html>"
+        )
+
+    kicker = page("<span>Conseil municipal</span> Le budget de la ville est voté")
+    assert clean({"html": kicker}).title == "Le budget de la ville est voté"
+    # A heading that says more after the page title's words is the headline itself.
+    longer = page("Le budget de la ville est voté malgré l'opposition")
+    assert clean({"html": longer}).title == "Le budget de la ville est voté malgré l'opposition"
+
+
 def test_inline_read_also_boxes_do_not_cut_the_article() -> None:
     text = f"Un titre pour cet article\n\n{LONG}\n\nÀ lire aussi : le budget de l'an dernier\n\n{LONG.replace('budget', 'plan')}"
     article = clean({"text": text}, min_words=5)

@@ -267,6 +267,12 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         if first and headings:
             title = title_from_first_line([first, *headings], None, host)
             if title:
+                # A heading that only adds words before the meta title's carries a kicker or
+                # a section name ("Tunesien Große Aufgaben für ..."): the meta title is the
+                # headline.
+                first_key, title_key = key(first), key(title)
+                if len(first_key.split()) >= 3 and title_key.endswith(" " + first_key):
+                    title = first
                 break
     if title is None and headline_shaped(first_h1):
         # Where the page's first <h1> and its meta title differ, the meta title is more often
