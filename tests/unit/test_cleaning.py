@@ -141,6 +141,18 @@ def test_html_title_leaves_out_a_kicker_that_the_page_title_does_not_have() -> N
     assert clean({"html": longer}).title == "Le budget de la ville est voté malgré l'opposition"
 
 
+def test_an_h1_that_only_links_home_is_the_site_name_not_the_title() -> None:
+    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
+    page = (
+        "<html><head><title>Le Carnet de Paul » Archives » Le budget de la ville est voté</title>"
+        '</head><body><header><h1><a href="https://lecarnetdepaul.fr/">Le Carnet de Paul</a>'
+        "</h1></header><article><h2>Le budget de la ville est voté</h2>"
+        f"{paragraphs}</article></body></html>"
+    )
+    url = "https://lecarnetdepaul.fr/2026/03/budget"
+    assert clean({"html": page, "url": url}).title == "Le budget de la ville est voté"
+
+
 def test_inline_read_also_boxes_do_not_cut_the_article() -> None:
     text = f"Un titre pour cet article\n\n{LONG}\n\nÀ lire aussi : le budget de l'an dernier\n\n{LONG.replace('budget', 'plan')}"
     article = clean({"text": text}, min_words=5)

@@ -19,6 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 import numpy.typing as npt
@@ -236,6 +237,18 @@ class _PageMeta:
     title_from_heading: bool
 
 
+def _links_home(heading: Any, url: str | None) -> bool:
+    """The heading is only a link to the site's home page: the site's name or logo, which
+    many templates put in an <h1>."""
+    links = heading.findall(".//a")
+    if len(links) != 1 or " ".join(links[0].text_content().split()) != " ".join(
+        heading.text_content().split()
+    ):
+        return False
+    target = urlsplit(urljoin(url or "", links[0].get("href") or ""))
+    return target.path in ("", "/") and not target.query
+
+
 def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     """The few metadata fields the cleaner uses, without trafilatura's full metadata pass
     (authors, site name, categories, tags, licence): that pass costs a fifth of the time.
@@ -257,9 +270,10 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         " ".join(h.text_content().split())
         for tag in ("h1", "h2", "h3")
         for h in itertools.islice(tree.iter(tag), _MAX_HEADINGS)
+        if not _links_home(h, url)
     ]
     headings = [h for h in headings if h]
-    h1 = next(tree.iter("h1"), None)
+    h1 = next((h for h in tree.iter("h1") if not _links_home(h, url)), None)
     first_h1 = " ".join(h1.text_content().split()) if h1 is not None else ""
     host = title_host(url)
     title = None
