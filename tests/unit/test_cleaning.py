@@ -141,6 +141,45 @@ def test_html_title_leaves_out_a_kicker_that_the_page_title_does_not_have() -> N
     assert clean({"html": longer}).title == "Le budget de la ville est voté malgré l'opposition"
 
 
+def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apart() -> None:
+    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
+
+    def page(title: str, heading: str) -> str:
+        return (
+            f"<html><head><title>{title}</title></head><body>"
+            f"<article><h1>{heading}</h1>{paragraphs}</article></body></html>"
+        )
+
+    # A topic line in its own element before the headline, the page title holding both.
+    zeit = page(
+        "Conseil municipal : Le budget de la ville est voté | Ville",
+        '<span class="kicker">Conseil municipal</span><span class="hidden">: </span>'
+        "<span>Le budget de la ville est voté</span>",
+    )
+    assert clean({"html": zeit}).title == "Le budget de la ville est voté"
+    # Styled apart, shorter than the headline: a kicker even when the title lacks both.
+    styled = page("Ville", "<small>Finances</small><br>Le budget de la ville est voté")
+    assert clean({"html": styled}).title == "Le budget de la ville est voté"
+    # A byline after the headline that the page title does not repeat.
+    byline = page(
+        "Le budget de la ville est voté - Ville",
+        "Le budget de la ville est voté <small>Publié par la rédaction le 3 mars</small>",
+    )
+    assert clean({"html": byline}).title == "Le budget de la ville est voté"
+    # The page title runs the two parts together: one headline, marked up in two pieces.
+    one = page(
+        "Macron Annonce Un Budget Rectificatif | Ville",
+        '<span class="name">Macron</span> Annonce Un Budget Rectificatif',
+    )
+    assert clean({"html": one}).title == "Macron Annonce Un Budget Rectificatif"
+    # A second half that the page title also holds is not a deck.
+    halves = page(
+        "Le budget est voté : la ville investit | Ville",
+        "<span>Le budget est voté :</span><br><span>la ville investit</span>",
+    )
+    assert clean({"html": halves}).title == "Le budget est voté : la ville investit"
+
+
 def test_an_h1_that_only_links_home_is_the_site_name_not_the_title() -> None:
     paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
     page = (

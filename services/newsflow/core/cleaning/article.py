@@ -17,6 +17,7 @@ import contextlib
 import functools
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -71,6 +72,14 @@ _STANDFIRST_MIN_WORDS = 30
 _STANDFIRST_PROBE_WORDS = 6
 _WORD = re.compile(r"\w+")
 _MAX_HEADINGS = 5
+_KICKER_MAX_WORDS = 6
+_DECK_MAX_WORDS = 12
+_KICKER_SEPARATOR = re.compile(r"^[\s:|–—\-·•/]+")
+_DECK_SEPARATOR = re.compile(r"[\s:|–—\-·•/]+$")
+_QUOTES = frozenset("\"'«»„“”‘’‚‹›¿¡")
+# Elements that set a heading's part apart from the rest.
+_APART_TAGS = frozenset({"small", "div", "p", "h2", "h3", "h4", "h5", "h6", "time"})
+_BLOCK_TAGS = frozenset({"br", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "small"})
 
 
 @dataclass(frozen=True)
@@ -249,6 +258,126 @@ def _links_home(heading: Any, url: str | None) -> bool:
     return target.path in ("", "/") and not target.query
 
 
+def _text(element: Any) -> str:
+    """The element's text, with a space where a line break or a block starts or ends (a
+    "<small>kicker</small><br>Headline" reads "kicker Headline", not "kickerHeadline")."""
+    return " ".join("".join(_pieces(element)).split())
+
+
+def _pieces(element: Any) -> Iterator[str]:
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str):
+            apart = child.tag in _BLOCK_TAGS
+            yield " " if apart else ""
+            yield from _pieces(child)
+            yield " " if apart else ""
+        yield child.tail or ""
+
+
+def _tail(element: Any) -> str:
+    return " ".join((element.tail or "").split())
+
+
+def _leading_kicker(children: list[Any], outer: str) -> tuple[str, Any] | None:
+    """(the heading's text after its first child, that child) when the heading starts with
+    it, or None."""
+    if outer or not children:
+        return None
+    rest = " ".join(
+        filter(None, [_tail(children[0]), *(_text(c) + " " + _tail(c) for c in children[1:])])
+    )
+    return " ".join(rest.split()), children[0]
+
+
+def _trailing_part(heading: Any, children: list[Any]) -> tuple[str, Any] | None:
+    """(the heading's text before its last child, that child) when the heading ends with it,
+    or None."""
+    if len(children) < 1 or _tail(children[-1]):
+        return None
+    before = [" ".join((heading.text or "").split())]
+    before += [_text(c) + " " + _tail(c) for c in children[:-1]]
+    return " ".join(" ".join(before).split()), children[-1]
+
+
+def _starts_headline(text: str) -> bool:
+    """Starts as headlines do: a capital, a digit, a quotation mark, or a letter of a script
+    without case."""
+    first = text[:1]
+    return first.isdigit() or first in _QUOTES or (first.isalpha() and not first.islower())
+
+
+def _in_titles(text: str, titles: list[str]) -> bool:
+    wanted = f" {key(text)} "
+    return wanted.strip() != "" and any(wanted in f" {t} " for t in titles)
+
+
+def _headline_text(heading: Any, titles: list[str]) -> str:
+    """The heading's text without a kicker or a deck that its markup sets apart.
+
+    Templates put a topic line before the headline inside the <h1> ("<span class=kicker>
+    Klimaschutz</span> Bohren, bis es heiß wird", "<small>Einheit der Woche</small><br>…")
+    and sometimes a subtitle, byline or date after it. A leading element of at most six words
+    (not ending a sentence) goes when what follows it starts like a headline and either the
+    page's titles contain what follows, or the element is styled apart (a class, a line
+    break, a block or <small>) and shorter than what follows. A trailing element of at most
+    twelve words goes when the page's titles contain what precedes it and not the element.
+    Never when the titles run the two parts together as one headline ("Trump Says …").
+    titles: the meta title and <title>.
+    """
+    element = heading
+    # <h1><span><small>kicker</small><br>headline</span></h1>: look inside the lone wrapper.
+    for _ in range(3):
+        children = [c for c in element if isinstance(c.tag, str)]
+        if len(children) == 1 and not (element.text or "").strip() and not _tail(children[0]):
+            element = children[0]
+        else:
+            break
+    children = [c for c in element if isinstance(c.tag, str)]
+    title_keys = [key(t) for t in titles]
+    folded = [" ".join(t.casefold().split()) for t in titles]
+
+    def apart(part: str, rest: str) -> bool:
+        return not any(f"{part} {rest}".casefold() in t for t in folded)
+
+    lead = _leading_kicker(children, " ".join((element.text or "").split()))
+    if lead is not None:
+        rest, kicker = lead
+        rest, kicker_text = _KICKER_SEPARATOR.sub("", rest), _text(kicker)
+        styled = (
+            kicker.get("class") is not None
+            or kicker.tag in _APART_TAGS
+            or (len(children) > 1 and children[1].tag == "br")
+        )
+        confirmed = _in_titles(rest, title_keys) or (
+            styled and word_count(kicker_text) < word_count(rest)
+        )
+        if (
+            confirmed
+            and kicker.tag != "br"
+            and 1 <= word_count(kicker_text) <= _KICKER_MAX_WORDS
+            and not _SENTENCE_END.search(kicker_text)
+            and word_count(rest) >= 2
+            and _starts_headline(rest)
+            and apart(kicker_text, rest)
+        ):
+            return rest
+    trail = _trailing_part(element, children)
+    if trail is not None:
+        rest, deck = trail
+        deck_text = _text(deck)
+        if (
+            deck.tag != "br"
+            and 1 <= word_count(deck_text) <= _DECK_MAX_WORDS
+            and word_count(rest) >= 2
+            and _in_titles(rest, title_keys)
+            and not _in_titles(deck_text, title_keys)
+            and apart(rest, deck_text)
+        ):
+            return _DECK_SEPARATOR.sub("", rest)
+    return _text(heading)
+
+
 def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     """The few metadata fields the cleaner uses, without trafilatura's full metadata pass
     (authors, site name, categories, tags, licence): that pass costs a fifth of the time.
@@ -266,15 +395,17 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     title_element = tree.find(".//title")
     page_title = " ".join(title_element.text_content().split()) if title_element is not None else ""
     # <h1> first; some sites put the headline in an <h2> or <h3> under a section name.
+    # Not trafilatura's fallback title: on pages without a meta title it is the <h1> itself.
+    titles = [t for t in (meta.title, page_title) if t]
     headings = [
-        " ".join(h.text_content().split())
+        _headline_text(h, titles)
         for tag in ("h1", "h2", "h3")
         for h in itertools.islice(tree.iter(tag), _MAX_HEADINGS)
         if not _links_home(h, url)
     ]
     headings = [h for h in headings if h]
     h1 = next((h for h in tree.iter("h1") if not _links_home(h, url)), None)
-    first_h1 = " ".join(h1.text_content().split()) if h1 is not None else ""
+    first_h1 = _headline_text(h1, titles) if h1 is not None else ""
     host = title_host(url)
     title = None
     for first in (meta_title, page_title):
