@@ -15,6 +15,7 @@ FIRST_PARAGRAPH = (
     "des civils, a annoncé jeudi à Hambourg le ministre russe des Affaires étrangères Sergueï Lavrov."
 )
 LONG = " ".join(["Le conseil municipal a voté le budget de la ville pour l'année prochaine."] * 3)
+PARAGRAPHS = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
 
 
 @pytest.fixture(scope="module")
@@ -110,11 +111,10 @@ def test_empty_and_too_short_texts_are_rejected() -> None:
 
 
 def test_html_goes_through_the_extractor() -> None:
-    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
     page = (
         "<html><head><title>Budget voté | Ville</title></head><body>"
         "<nav><a href='/'>Accueil</a> <a href='/s'>Rechercher</a></nav>"
-        f"<article><h1>Budget voté</h1>{paragraphs}</article>"
+        f"<article><h1>Budget voté</h1>{PARAGRAPHS}</article>"
         "<footer>Mentions légales - Tous droits réservés</footer></body></html>"
     )
     article = clean({"html": page, "url": "https://ville.example.fr/budget"})
@@ -125,13 +125,12 @@ def test_html_goes_through_the_extractor() -> None:
 
 
 def test_html_title_leaves_out_a_kicker_that_the_page_title_does_not_have() -> None:
-    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
 
     def page(heading: str) -> str:
         return (
             "<html><head><title>Le budget de la ville est voté | Ville</title>"
             '<meta property="og:title" content="Le budget de la ville est voté"></head><body>'
-            f"<article><h1>{heading}</h1>{paragraphs}</article></body></html>"
+            f"<article><h1>{heading}</h1>{PARAGRAPHS}</article></body></html>"
         )
 
     kicker = page("<span>Conseil municipal</span> Le budget de la ville est voté")
@@ -142,12 +141,11 @@ def test_html_title_leaves_out_a_kicker_that_the_page_title_does_not_have() -> N
 
 
 def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apart() -> None:
-    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
 
     def page(title: str, heading: str) -> str:
         return (
             f"<html><head><title>{title}</title></head><body>"
-            f"<article><h1>{heading}</h1>{paragraphs}</article></body></html>"
+            f"<article><h1>{heading}</h1>{PARAGRAPHS}</article></body></html>"
         )
 
     # A topic line in its own element before the headline, the page title holding both.
@@ -180,13 +178,23 @@ def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apa
     assert clean({"html": halves}).title == "Le budget est voté : la ville investit"
 
 
+def test_without_a_meta_title_the_page_title_finds_the_headline_among_the_headings() -> None:
+    # trafilatura's fallback title is the page's lone <h1> (here the site's name): it must not
+    # count as a meta title that a heading repeats.
+    page = (
+        "<html><head><title>Le budget de la ville est voté</title></head><body>"
+        "<header><h1>La Gazette</h1></header><article><h2>Le budget de la ville est voté</h2>"
+        f"{PARAGRAPHS}</article></body></html>"
+    )
+    assert clean({"html": page}).title == "Le budget de la ville est voté"
+
+
 def test_an_h1_that_only_links_home_is_the_site_name_not_the_title() -> None:
-    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
     page = (
         "<html><head><title>Le Carnet de Paul » Archives » Le budget de la ville est voté</title>"
         '</head><body><header><h1><a href="https://lecarnetdepaul.fr/">Le Carnet de Paul</a>'
         "</h1></header><article><h2>Le budget de la ville est voté</h2>"
-        f"{paragraphs}</article></body></html>"
+        f"{PARAGRAPHS}</article></body></html>"
     )
     url = "https://lecarnetdepaul.fr/2026/03/budget"
     assert clean({"html": page, "url": url}).title == "Le budget de la ville est voté"
@@ -223,14 +231,13 @@ def test_html_standfirst_comes_from_the_description_when_the_text_lacks_it() -> 
         "opposition divisée sur le prix des travaux du vieux pont et sur la rénovation des deux "
         "écoles du quartier nord."
     )
-    paragraphs = "".join(f"<p>{LONG} Paragraphe {i}.</p>" for i in range(4))
-    article = clean({"html": _page(paragraphs, standfirst, shown=standfirst)})
+    article = clean({"html": _page(PARAGRAPHS, standfirst, shown=standfirst)})
     assert article.lead == standfirst
     # A description that the page does not show is a summary for search engines: left out.
-    summary = clean({"html": _page(paragraphs, standfirst)})
+    summary = clean({"html": _page(PARAGRAPHS, standfirst)})
     assert standfirst not in f"{summary.lead}\n{summary.body}"
     # A description that only repeats the first paragraph is not added twice.
-    repeated = clean({"html": _page(paragraphs, f"{LONG} Paragraphe 0.")})
+    repeated = clean({"html": _page(PARAGRAPHS, f"{LONG} Paragraphe 0.")})
     assert f"{repeated.lead}\n{repeated.body}".count("Paragraphe 0.") == 1
 
 

@@ -408,7 +408,9 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     first_h1 = _headline_text(h1, titles) if h1 is not None else ""
     host = title_host(url)
     title = None
-    for first in (meta_title, page_title):
+    # Not meta_title: without a meta title it is trafilatura's pick among the headings, which
+    # would only repeat itself.
+    for first in (meta.title, page_title):
         if first and headings:
             title = title_from_first_line([first, *headings], None, host)
             if title:
