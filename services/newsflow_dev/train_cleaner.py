@@ -13,14 +13,21 @@ Training data is built here, reproducibly, from HTML pages with known article te
   by hand into headline, full text, captions, comments, related links), from the copy in
   github.com/geodrome/page-signal at L3S_COMMIT, cached the same way. The full-text blocks are
   the gold body and the headline block the gold title. Its licence allows research use.
+- dragnet_data (Peters and Lecocq, WWW 2013: 1,381 English news and blog pages of 2012 with
+  their main content marked by hand), from the copy in
+  github.com/j-szulc/html-cleaning-dataset-merged at DRAGNET_COMMIT (folder dragnet_data
+  only), cached the same way: evaluation only, never trained on. Trained on, it moved the
+  held-out figures within their noise on the English sets and cost recall on trafilatura's
+  multilingual set (README, "The cleaner's line model"). The content before its comments is
+  the gold body, without the lines that repeat the <title> (the headline).
 
 Each page goes through `dump.html_to_lines` (the dump a naive scraper writes); lines are
 labelled article / not article by fuzzy matching against the gold (a line whose word
 trigrams are mostly in the gold is article text). The model: two scikit-learn
 HistGradientBoostingClassifiers (stage 2 reads stage 1's out-of-fold probabilities of the
 neighbouring lines), seeded, single-threaded, deterministic. Group k-fold models by site are
-trained too and cached for `make eval`. Pages of the news-fr-raw evaluation set are never
-trained on.
+trained too and cached for `make eval`. Pages of the news-fr-raw and dragnet evaluation sets
+are never trained on.
 """
 
 from __future__ import annotations
@@ -32,16 +39,19 @@ import io
 import json
 import os
 import pickle
+import re
 import sys
 import tarfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.etree
 import lxml.html
 import numpy as np
 import numpy.typing as npt
@@ -68,9 +78,13 @@ L3S_REPO = "geodrome/page-signal"
 L3S_COMMIT = "186d8153b3d111f84865ddc180600a9cbe35ac7f"
 L3S_ARCHIVE = f"https://codeload.github.com/{L3S_REPO}/tar.gz/{L3S_COMMIT}"
 L3S_FOLDER = "L3S-GN1-20100130203947-00001"
+DRAGNET_REPO = "j-szulc/html-cleaning-dataset-merged"
+DRAGNET_COMMIT = "46e01a04b47051838a228bf23631430b2c9de375"
+DRAGNET_ARCHIVE = f"https://codeload.github.com/{DRAGNET_REPO}/tar.gz/{DRAGNET_COMMIT}"
+DRAGNET_FOLDER = "dragnet_data"
 CACHE = Path(os.environ.get("NEWSFLOW_DATA_CACHE", "~/.cache/newsflow-data")).expanduser()
 MODEL_PATH = Path(__file__).resolve().parents[1] / "newsflow" / "core" / "cleaning" / MODEL_FILE
-DATASET_VERSION = 3
+DATASET_VERSION = 6  # bump when pages, their labels or weights are built differently
 FEATURES_VERSION = 7  # bump when line or title features, or the region titles train on, change
 SEED = 0
 FOLDS = 5
@@ -96,7 +110,8 @@ _STRONG, _WEAK = 2.0, 0.5
 @dataclass
 class Page:
     id: str
-    source: str  # "benchmark", "l3s" (gold body and title) or "trafilatura" (gold snippets)
+    source: str  # "benchmark", "dragnet" (gold body), "l3s" (gold body and title) or
+    # "trafilatura" (gold snippets)
     site: str
     url: str
     lines: list[str]
@@ -106,7 +121,7 @@ class Page:
     title: str | None = None
     must_keep: list[str] = field(default_factory=list)
     must_drop: list[str] = field(default_factory=list)
-    held_out: bool = False  # a page of the news-fr-raw evaluation set: never trained on
+    held_out: bool = False  # a page of news-fr-raw or dragnet, evaluation sets: never trained on
 
 
 def site_of(url: str) -> str:
@@ -233,6 +248,22 @@ def ensure_l3s_data(cache: Path = CACHE) -> Path:
     return pages
 
 
+def ensure_dragnet_data(cache: Path = CACHE) -> Path:
+    """The dragnet pages (HTML and gold content), downloaded once, with provenance."""
+    target = cache / f"dragnet-{DRAGNET_COMMIT[:12]}"
+    pages = target / DRAGNET_FOLDER
+    if not (pages / "GoldStandard").is_dir():
+        _download(
+            DRAGNET_ARCHIVE,
+            target,
+            lambda path: path.startswith(f"{DRAGNET_FOLDER}/"),
+            "dataset: dragnet_data (Peters and Lecocq, WWW 2013; github.com/seomoz/dragnet_data)\n"
+            f"copy: https://github.com/{DRAGNET_REPO}, folder {DRAGNET_FOLDER}\n"
+            f"commit: {DRAGNET_COMMIT}\nlicence: see the original repository\n",
+        )
+    return pages
+
+
 def _contains(line: str, snippet: str) -> bool:
     return bool(snippet) and snippet in line
 
@@ -274,6 +305,76 @@ def _trafilatura_pages(root: Path, held_out_files: set[str]) -> list[Page]:
                 must_keep=must_keep,
                 must_drop=must_drop,
                 held_out=name in held_out_files,
+            )
+        )
+    return pages
+
+
+def _page_url(tree: Any) -> str:
+    """The page's own address when it gives one (canonical link or og:url), else ""."""
+    url = str(
+        tree.xpath(
+            'string((//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content)[1])'
+        )
+    ).strip()
+    return url if url.startswith(("http://", "https://")) else ""
+
+
+def _link_site(tree: Any) -> str:
+    """The host most of the page's absolute links point to: the site, for grouping pages."""
+    hosts = Counter(site_of(h) for h in tree.xpath("//a/@href") if h.startswith("http"))
+    return hosts.most_common(1)[0][0] if hosts else ""
+
+
+# dragnet's gold content ends its article part with this line; comments follow.
+_COMMENTS = re.compile(r"^!@#\$%\^&\*+\(\)\s*COMMENTS", re.MULTILINE)
+
+
+def _dragnet_pages(root: Path) -> list[Page]:
+    """Pages of dragnet_data, for evaluation only (held_out): the content before its
+    comments is the gold body. Its first short lines repeat the headline (and often a byline
+    or date): lines of the gold that repeat the <title>'s words are left out, as the other
+    sets' gold bodies leave out the headline."""
+    pages = []
+    for path in sorted((root / "input").glob("*.html"), key=lambda p: p.stem):
+        gold_path = root / "GoldStandard" / f"{path.stem}.txt"
+        if not gold_path.exists():
+            continue
+        raw = gold_path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+        text = _COMMENTS.split(text, maxsplit=1)[0]
+        html = decode_html(path.read_bytes())
+        try:
+            tree = lxml.html.fromstring(html)
+        except (lxml.etree.ParserError, ValueError):
+            continue
+        url = _page_url(tree)
+        site = site_of(url) if url else _link_site(tree) or f"dragnet-{path.stem}"
+        lines = dump_lines(html)
+        title_words = f" {' '.join(tokens(lines[0]))} " if lines else "  "
+        kept = [
+            line
+            for line in normalize_unicode(text).splitlines()
+            if line.strip() and f" {' '.join(tokens(line))} " not in title_words
+        ]
+        body = "\n".join(" ".join(line.split()) for line in kept)
+        labels = label_lines(lines, body)
+        if len(lines) < 5 or not labels.any():
+            continue
+        pages.append(
+            Page(
+                id=f"dragnet/{path.stem}",
+                source="dragnet",
+                site=site,
+                url=url or f"http://{site}/",
+                lines=lines,
+                labels=labels,
+                weights=np.ones(len(lines)),
+                gold=body,
+                held_out=True,
             )
         )
     return pages
@@ -350,11 +451,9 @@ def dataset(data: Path, cache: Path = CACHE) -> list[Page]:
         )
     root = ensure_trafilatura_data(cache)
     l3s = ensure_l3s_data(cache)
-    path = (
-        cache
-        / "cleaner"
-        / f"pages-v{DATASET_VERSION}-{TRAFILATURA_COMMIT[:12]}-{L3S_COMMIT[:12]}.pkl.gz"
-    )
+    dragnet = ensure_dragnet_data(cache)
+    commits = "-".join(c[:12] for c in (TRAFILATURA_COMMIT, L3S_COMMIT, DRAGNET_COMMIT))
+    path = cache / "cleaner" / f"pages-v{DATASET_VERSION}-{commits}.pkl.gz"
     if path.exists():
         with gzip.open(path, "rb") as fh:
             pages: list[Page] = pickle.load(fh)  # noqa: S301 (our own cache file)
@@ -362,6 +461,7 @@ def dataset(data: Path, cache: Path = CACHE) -> list[Page]:
     pages = (
         _benchmark_pages(benchmark)
         + _l3s_pages(l3s)
+        + _dragnet_pages(dragnet)
         + _trafilatura_pages(root, _news_fr_raw_files(data))
     )
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -505,6 +605,7 @@ def fingerprint() -> str:
             FEATURES_VERSION,
             TRAFILATURA_COMMIT,
             L3S_COMMIT,
+            DRAGNET_COMMIT,
             FEATURE_NAMES,
             STAGE1,
             STAGE2,
@@ -577,7 +678,8 @@ def main(argv: list[str] | None = None) -> int:
         f"pages: {len(pages)} ({sum(p.source == 'benchmark' for p in pages)} benchmark, "
         f"{sum(p.source == 'l3s' for p in pages)} L3S-GN1, "
         f"{sum(p.source == 'trafilatura' for p in pages)} trafilatura, "
-        f"{len(pages) - len(trainable)} news-fr-raw pages left out)",
+        f"{sum(p.source == 'dragnet' for p in pages)} dragnet; "
+        f"{len(pages) - len(trainable)} pages of news-fr-raw and dragnet never trained on)",
         file=sys.stderr,
     )
     features = page_features(pages)
