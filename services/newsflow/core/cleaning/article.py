@@ -293,7 +293,7 @@ def _leading_kicker(children: list[Any], outer: str) -> tuple[str, Any] | None:
 def _trailing_part(heading: Any, children: list[Any]) -> tuple[str, Any] | None:
     """(the heading's text before its last child, that child) when the heading ends with it,
     or None."""
-    if len(children) < 1 or _tail(children[-1]):
+    if not children or _tail(children[-1]):
         return None
     before = [" ".join((heading.text or "").split())]
     before += [_text(c) + " " + _tail(c) for c in children[:-1]]
@@ -382,8 +382,9 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     """The few metadata fields the cleaner uses, without trafilatura's full metadata pass
     (authors, site name, categories, tags, licence): that pass costs a fifth of the time.
 
-    The title: the heading (<h1>-<h3>) that repeats its meta title (Open Graph, JSON-LD) or
-    its <title> (`titles.title_from_first_line`), else its first <h1> if headline-shaped, else
+    The title: the heading (<h1>-<h3>, without a kicker or deck that its markup sets apart:
+    `_headline_text`) that repeats its meta title (Open Graph, JSON-LD) or its <title>
+    (`titles.title_from_first_line`), else its first <h1> if headline-shaped, else
     the meta title without its site part unless it is only the site's name, else the first
     headline-shaped heading. `clean` replaces the last two with the learned title when the line
     model has one.
@@ -394,9 +395,9 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     meta_title = meta.title or extract_title(tree)
     title_element = tree.find(".//title")
     page_title = " ".join(title_element.text_content().split()) if title_element is not None else ""
-    # <h1> first; some sites put the headline in an <h2> or <h3> under a section name.
     # Not trafilatura's fallback title: on pages without a meta title it is the <h1> itself.
     titles = [t for t in (meta.title, page_title) if t]
+    # <h1> first; some sites put the headline in an <h2> or <h3> under a section name.
     headings = [
         _headline_text(h, titles)
         for tag in ("h1", "h2", "h3")
