@@ -310,6 +310,27 @@ def _trafilatura_pages(root: Path, held_out_files: set[str]) -> list[Page]:
     return pages
 
 
+def _gold_page(
+    page_id: str, source: str, site: str, url: str, lines: list[str], body: str
+) -> Page | None:
+    """A page whose lines are labelled from a gold body, or None: a handful of pages are too
+    malformed for a dump of more than a line or two, or their gold text is not found in it,
+    and there is nothing to learn or measure there."""
+    labels = label_lines(lines, body)
+    if len(lines) < 5 or not labels.any():
+        return None
+    return Page(
+        id=page_id,
+        source=source,
+        site=site,
+        url=url,
+        lines=lines,
+        labels=labels,
+        weights=np.ones(len(lines)),
+        gold=body,
+    )
+
+
 def _page_url(tree: Any) -> str:
     """The page's own address when it gives one (canonical link or og:url), else ""."""
     url = str(
@@ -361,22 +382,12 @@ def _dragnet_pages(root: Path) -> list[Page]:
             if line.strip() and f" {' '.join(tokens(line))} " not in title_words
         ]
         body = "\n".join(" ".join(line.split()) for line in kept)
-        labels = label_lines(lines, body)
-        if len(lines) < 5 or not labels.any():
-            continue
-        pages.append(
-            Page(
-                id=f"dragnet/{path.stem}",
-                source="dragnet",
-                site=site,
-                url=url or f"http://{site}/",
-                lines=lines,
-                labels=labels,
-                weights=np.ones(len(lines)),
-                gold=body,
-                held_out=True,
-            )
+        page = _gold_page(
+            f"dragnet/{path.stem}", "dragnet", site, url or f"http://{site}/", lines, body
         )
+        if page is not None:
+            page.held_out = True
+            pages.append(page)
     return pages
 
 
@@ -409,24 +420,10 @@ def _l3s_pages(root: Path) -> list[Page]:
         body = normalize_unicode("\n".join(text for text in marked(2) if text))
         headline = normalize_unicode(" ".join(text for text in marked(1) if text))
         lines = dump_lines(decode_html(path.read_bytes()))
-        labels = label_lines(lines, body)
-        # A handful of pages are too malformed for a dump of more than a line or two, or
-        # their marked text is not found in it: nothing to learn from.
-        if len(lines) < 5 or not labels.any():
-            continue
-        pages.append(
-            Page(
-                id=f"l3s/{path.stem}",
-                source="l3s",
-                site=site_of(url.strip()),
-                url=url.strip(),
-                lines=lines,
-                labels=labels,
-                weights=np.ones(len(lines)),
-                gold=body,
-                title=headline or None,
-            )
-        )
+        page = _gold_page(f"l3s/{path.stem}", "l3s", site_of(url.strip()), url.strip(), lines, body)
+        if page is not None:
+            page.title = headline or None
+            pages.append(page)
     return pages
 
 
