@@ -25,6 +25,7 @@ from newsflow.core.cleaning.lines import (
 from newsflow.core.cleaning.text import tokens
 from newsflow.core.cleaning.titles import (
     TITLE_FEATURE_NAMES,
+    learned_title,
     names_site,
     pick_title,
     site_name,
@@ -386,6 +387,33 @@ def test_title_candidates_are_lines_near_the_article_and_the_page_title_parts() 
     assert "Town News" not in candidates.texts
     part_only = candidates.features[:, TITLE_FEATURE_NAMES.index("title_part_only")]
     assert part_only.tolist() == [0.0] * (len(candidates.texts) - 1) + [1.0]
+
+
+class _Prefers:
+    """A title model that scores one candidate text above the others."""
+
+    def __init__(self, texts: list[str], wanted: str) -> None:
+        self.scores = np.array([[0.1, 0.9] if t == wanted else [0.8, 0.2] for t in texts])
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        assert len(features) == len(self.scores)
+        return self.scores
+
+
+def test_the_learned_title_is_spelled_as_in_the_page_title() -> None:
+    headline = "Forums-Regeln und Hinweise"
+    variant = "Forums - Regeln und Hinweise"
+    lines = [f"{headline} | Town News", *MENU, headline, "By A. Reporter", variant, *PROSE]
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    article = list(range(len(MENU) + 5, len(lines)))
+    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    assert variant in candidates.texts
+    # The model's pick has the headline's words spelled otherwise: the <title>'s spelling wins.
+    assert learned_title(_Prefers(candidates.texts, variant), candidates) == headline
+    # Other words are left as the model chose them.
+    byline = _Prefers(candidates.texts, "By A. Reporter")
+    assert learned_title(byline, candidates) == "By A. Reporter"
 
 
 def test_the_learned_title_skips_bylines_dates_and_site_names() -> None:

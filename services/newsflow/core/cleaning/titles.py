@@ -253,10 +253,15 @@ _UNSPACED = FEATURE_NAMES.index("unspaced_share")
 
 @dataclass(frozen=True)
 class TitleCandidates:
-    """Possible titles of one dump: their texts and one row of TITLE_FEATURE_NAMES each."""
+    """Possible titles of one dump: their texts and one row of TITLE_FEATURE_NAMES each.
+
+    keys: each text's tokens joined by spaces (the words, case and punctuation aside);
+    as_titled: whether the text is a line spelled exactly as a part of the <title>."""
 
     texts: list[str]
     features: Matrix
+    keys: list[str]
+    as_titled: list[bool]
 
 
 def _share(a: set[str], b: set[str]) -> float:
@@ -312,13 +317,16 @@ def title_candidates(
     # The <title>'s parts themselves, for pages that never repeat their headline as a line.
     virtual = [part for part in headline if len(_key(part).split()) >= _MIN_EXACT_TOKENS]
     texts = [lines[i] for i in indexes] + virtual
+    text_keys = [keys[i] for i in indexes] + [_key(part) for part in virtual]
+    spelled = {part.strip() for part in headline}
+    as_titled = [row < len(indexes) and text.strip() in spelled for row, text in enumerate(texts)]
     rows = np.full((len(texts), len(TITLE_FEATURE_NAMES)), np.nan)
     if indexes:
         rows[: len(indexes), :_FIRST_EXTRA] = features[indexes]
     for row, text in enumerate(texts):
         is_line = row < len(indexes)
         i = indexes[row] if is_line else -1
-        k = keys[i] if is_line else _key(text)
+        k = text_keys[row]
         words = set(k.split())
         extra = rows[row, _FIRST_EXTRA:]
         if is_line:
@@ -339,12 +347,23 @@ def title_candidates(
         extra[14] = len(parts)
         extra[15] = is_line and text == matched
         extra[16] = is_line and text == heuristic
-    return TitleCandidates(texts, rows)
+    return TitleCandidates(texts, rows, text_keys, as_titled)
 
 
 def learned_title(model: Classifier, candidates: TitleCandidates) -> str | None:
-    """The candidate the title model finds most likely to be the headline."""
+    """The candidate the title model finds most likely to be the headline.
+
+    The model is trained on words alone (every spelling of the headline is labelled right),
+    so among lines with the chosen one's words, the one spelled as in the <title> is taken:
+    "Forums-Regeln" rather than a later "Forums - Regeln", the headline rather than the same
+    words ending in a full stop."""
     if not candidates.texts:
         return None
     scores = model.predict_proba(candidates.features)[:, 1]
-    return candidates.texts[int(np.argmax(scores))]
+    best = int(np.argmax(scores))
+    if not candidates.as_titled[best]:
+        key = candidates.keys[best]
+        for row, text in enumerate(candidates.texts):
+            if candidates.as_titled[row] and candidates.keys[row] == key:
+                return text
+    return candidates.texts[best]
