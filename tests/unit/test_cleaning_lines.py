@@ -282,6 +282,24 @@ def test_an_archived_page_is_read_with_its_original_host() -> None:
     )
 
 
+def test_a_page_title_that_ends_a_sentence_is_still_the_page_title() -> None:
+    # Long, and ending in "!" like prose; its last part names the site: it is the <title>.
+    headline = "Budget approved after a long night at the town hall of the north"
+    dump = "\n\n".join([f"{headline} - Town News!", *MENU, "By A. Reporter", *PROSE])
+    article = clean({"text": dump, "url": "https://townnews.example/a/1"})
+    assert article.title == headline
+    assert article.lead == PROSE[0]
+
+
+def test_text_without_a_page_title_keeps_its_first_paragraph() -> None:
+    # No <title> line and no headline: the first paragraph is the lead, not the title.
+    text = "\n\n".join([f"{PROSE[0]} It was late.", *PROSE[1:]])
+    article = clean({"text": text, "url": "https://townnews.example/a/1"})
+    assert article.title is None
+    assert article.lead == f"{PROSE[0]} It was late."
+    assert article.body == "\n\n".join(PROSE[1:])
+
+
 def test_without_a_page_title_a_headline_before_the_article_is_used() -> None:
     lines = ["Search", "Search", "Latest news", "Budget approved after a long night", *PROSE]
     assert pick_title(lines, article_start=4) == "Budget approved after a long night"

@@ -31,6 +31,7 @@ from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from newsflow.core.cleaning.dump import html_to_dump
+from newsflow.core.cleaning.features import title_parts
 from newsflow.core.cleaning.lines import (
     LineModel,
     RegionParams,
@@ -462,12 +463,26 @@ def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
     return ([lead, *paragraphs] if lead and paragraphs else paragraphs), meta
 
 
-def _with_title_line(lines: list[str]) -> list[str]:
-    """Dumps start with the page's <title>; text whose first line is prose gets an empty one."""
+def _reads_as_prose(line: str) -> bool:
+    return word_count(line) >= _PROSE_FIRST_LINE_WORDS and bool(_SENTENCE_END.search(line))
+
+
+def _starts_with_prose(lines: list[str], keys: list[str], host: str | None) -> bool:
+    """Whether the text's first line is prose rather than the page's <title>, which dumps
+    start with.
+
+    A long line ending a sentence reads as prose; a long <title> ending in "?" or "!" does too,
+    and is still the <title> when one of its parts names the site ("... - Sauvons
+    l'Université !") or is repeated further down as a line of its own (the headline).
+    keys: each line's tokens joined by spaces."""
     first = lines[0]
-    if word_count(first) >= _PROSE_FIRST_LINE_WORDS and _SENTENCE_END.search(first):
-        return ["", *lines]
-    return lines
+    if not _reads_as_prose(first):
+        return False
+    parts = title_parts(first)
+    if len(parts) > 1 and any(names_site(part, host) for part in parts):
+        return False
+    repeated = {" ".join(tokens(part)) for part in parts if word_count(part) > 1}
+    return not any(k in repeated for k in keys[1:])
 
 
 def _from_text(
@@ -476,12 +491,14 @@ def _from_text(
     lines = [line for line in normalize_unicode(text).split("\n") if line]
     if not lines:
         return [], title_hint
-    lines = _with_title_line(lines)
     # Tokenised once, for the line model and for the title.
     line_tokens = [tokens(line) for line in lines]
-    features, probabilities = model.scores(lines, line_tokens)
-    host = title_host(url)
     keys = [" ".join(t) for t in line_tokens]
+    host = title_host(url)
+    untitled = _starts_with_prose(lines, keys, host)
+    if untitled:  # no <title> line: the model expects one
+        lines, line_tokens, keys = ["", *lines], [[], *line_tokens], ["", *keys]
+    features, probabilities = model.scores(lines, line_tokens)
     chosen = select_article(lines, probabilities, model.region, headline_line(lines, host, keys))
     if title_hint:
         return [lines[i] for i in chosen], title_hint
@@ -491,6 +508,10 @@ def _from_text(
     else:
         candidates = title_candidates(lines, keys, features, probabilities, chosen, host)
         title = learned_title(model.title, candidates)
+    if untitled and title is not None and _reads_as_prose(title):
+        # Text without a <title> whose best headline is a sentence of prose: that is its
+        # first paragraph, which stays in the text; the article has no title.
+        title = None
     return [lines[i] for i in chosen], title
 
 
