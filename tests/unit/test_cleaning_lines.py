@@ -83,6 +83,14 @@ def test_saved_pages_are_decoded_from_their_declared_charset() -> None:
     data = "<meta charset='iso-8859-1'><p>Élection à Zürich</p>".encode("latin-1")
     assert decode_html(data).endswith("<p>Élection à Zürich</p>")
     assert html_to_lines(data)[-1] == "Élection à Zürich"
+    # An archive's script tags come first and name their own charset, not the page's.
+    archived = (
+        "<script src='/static/bundle.js' charset='utf-8'></script>"
+        + " " * 5000
+        + "<meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
+        + "<p>新华网河北频道</p>"
+    ).encode("gb2312")
+    assert decode_html(archived).endswith("<p>新华网河北频道</p>")
 
 
 # --------------------------------------------------------------------------- word counts

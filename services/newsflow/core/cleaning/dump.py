@@ -98,7 +98,11 @@ _BLOCK = frozenset(
 )
 _SPACES = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)")
+# The page's charset is what a <meta> declares (charset="..." or http-equiv's content="...;
+# charset=..."); a <script charset="utf-8"> names its own file's. Looked for well past the
+# 1,024 bytes browsers read: web archives put their own scripts before the page's <head>.
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_CHARSET_SCAN = 65_536
 _LIST_PUNCTUATION = " \n\t|·•-–—/"
 
 
@@ -108,7 +112,7 @@ def decode_html(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = _CHARSET.search(data[:4096])
+    declared = _META_CHARSET.search(data[:_CHARSET_SCAN])
     if declared:
         try:
             return data.decode(declared.group(1).decode("ascii"), errors="replace")
