@@ -196,7 +196,11 @@ def test_the_article_under_its_headline_beats_a_stronger_teaser_block() -> None:
     tokens_per_line = np.full(len(probabilities), 20.0)
     tokens_per_line[16] = 8.0
     params = RegionParams()
-    assert article_lines(probabilities, tokens_per_line, params) == list(range(2, 8))
+    # Without the headline, the teasers are the main region and the article, scoring more
+    # than FURTHER_SHARE of it, joins them.
+    without = article_lines(probabilities, tokens_per_line, params)
+    assert without == [*range(2, 8), 17, 18, 19]
+    # Under the headline, the article alone: the teasers it was preferred to stay out.
     assert article_lines(probabilities, tokens_per_line, params, headline=16) == [17, 18, 19]
     # Far weaker than the best region, the run under the headline does not win.
     weak = probabilities.copy()
@@ -212,6 +216,13 @@ def test_short_gaps_are_bridged_and_long_ones_split_regions() -> None:
     assert article_lines(bridged, tokens_per_line, params) == [1, 2, 5, 6]
     split = np.array([0.0, 0.9, 0.9, 0.2, 0.2, 0.2, 0.2, 0.9, 0.9, 0.9, 0.0, 0.0])
     assert best_region(split, tokens_per_line, params) == (7, 9)
+    # The part before the long gap scores two thirds of the best region: it is the article's
+    # too (an advertisement or a gallery cut it in two).
+    assert article_lines(split, tokens_per_line, params) == [1, 2, 7, 8, 9]
+    # A far weaker run stays out (under FURTHER_SHARE of the best region's score).
+    weak_start = split.copy()
+    weak_start[1:3] = 0.55
+    assert article_lines(weak_start, tokens_per_line, params) == [7, 8, 9]
 
 
 def test_long_edge_lines_the_model_half_believes_in_join_the_article() -> None:

@@ -38,6 +38,10 @@ _EDGE_TOKENS = 12
 # scores at least ANCHOR_SHARE of the page's best region (`_anchored_region`).
 ANCHOR_LINES = 6
 ANCHOR_SHARE = 0.25
+# Further regions join the article when each scores at least FURTHER_SHARE of its main region
+# (`_further_regions`); at most MAX_FURTHER of them.
+FURTHER_SHARE = 0.3
+MAX_FURTHER = 3
 MODEL_FORMAT = 2
 # Zip entries get this date, so that one model always gives the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -226,25 +230,62 @@ def article_lines(
     params: RegionParams,
     headline: int | None = None,
 ) -> list[int]:
-    """Indexes of the article's lines: the best region's lines that are likely enough.
+    """Indexes of the article's lines: the best region's lines that are likely enough, and
+    those of further regions scoring at least FURTHER_SHARE of it (`_further_regions`).
 
     headline: the index of the line that repeats the page's <title>, when one does (see
     `_anchored_region`). When no line reaches the threshold (an unusual page), the threshold is
     lowered to half the best line's probability so that the page's most article-like region
     still comes out.
     """
-    span = best_region(probabilities, tokens, params)
+    span = best = best_region(probabilities, tokens, params)
     if headline is not None:
         span = _anchored_region(probabilities, tokens, params, span, headline)
     if span is None and len(probabilities) > 1:
         lowered = float(probabilities[1:].max()) / 2
         params = RegionParams(lowered, params.max_gap, min(params.keep, lowered))
-        span = best_region(probabilities, tokens, params)
+        span = best = best_region(probabilities, tokens, params)
     if span is None:
         return []
     first, last = _prose_edges(probabilities, tokens, span)
     inside = [i for i in range(span[0], span[1] + 1) if probabilities[i] >= params.keep]
-    return [*range(first, span[0]), *inside, *range(span[1] + 1, last + 1)]
+    chosen = [*range(first, span[0]), *inside, *range(span[1] + 1, last + 1)]
+    # Not when the region under the headline was preferred to the page's best: that region
+    # (teasers) would come back as a further one.
+    further = _further_regions(probabilities, tokens, params, span) if span == best else []
+    for other in further:
+        chosen += [i for i in range(other[0], other[1] + 1) if probabilities[i] >= params.keep]
+    return sorted(set(chosen))
+
+
+def _further_regions(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    params: RegionParams,
+    span: tuple[int, int],
+) -> list[tuple[int, int]]:
+    """The next best regions, each scoring at least FURTHER_SHARE of the main one: the rest of
+    an article that a block of furniture longer than max_gap, or one heavy enough to bring a
+    run's score to nothing (a gallery, a read-also box, an advertisement), cut in two.
+
+    Each region taken becomes a barrier (improbable lines of more tokens than any run holds)
+    before the next is looked for, so regions never overlap nor span one another.
+    """
+    scores = _line_scores(probabilities, tokens, params)
+    main = float(scores[span[0] : span[1] + 1].sum())
+    masked, weights = probabilities.copy(), tokens.copy()
+    barrier = float(tokens.sum()) + 1.0
+    found: list[tuple[int, int]] = []
+    taken = span
+    for _ in range(MAX_FURTHER):
+        masked[taken[0] : taken[1] + 1] = 0.0
+        weights[taken[0] : taken[1] + 1] = barrier
+        other = best_region(masked, weights, params)
+        if other is None or float(scores[other[0] : other[1] + 1].sum()) < FURTHER_SHARE * main:
+            break
+        found.append(other)
+        taken = other
+    return found
 
 
 def _prose_edges(
