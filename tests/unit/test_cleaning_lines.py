@@ -302,11 +302,21 @@ def test_an_archived_page_is_read_with_its_original_host() -> None:
 
 
 def test_a_page_title_that_ends_a_sentence_is_still_the_page_title() -> None:
-    # Long, and ending in "!" like prose; its last part names the site: it is the <title>.
+    from newsflow.core.cleaning.article import _starts_with_prose
+
+    def starts_with_prose(lines: list[str], host: str | None = "townnews.example") -> bool:
+        return _starts_with_prose(lines, [" ".join(tokens(line)) for line in lines], host)
+
+    # Long and ending in "!" like prose, but its last part names the site: the <title>.
     headline = "Budget approved after a long night at the town hall of the north"
-    dump = "\n\n".join([f"{headline} - Town News!", *MENU, "By A. Reporter", *PROSE])
-    article = clean({"text": dump, "url": "https://townnews.example/a/1"})
-    assert article.title == headline
+    assert not starts_with_prose([f"{headline} - Town News!", *MENU, *PROSE])
+    # A question repeated further down as a line of its own: the <title> too.
+    question = "Why did the town council approve a budget that raises taxes for families?"
+    assert not starts_with_prose([question, *MENU, question, *PROSE])
+    # A first paragraph of prose, repeated nowhere: no <title>.
+    assert starts_with_prose(PROSE)
+    article = clean({"text": "\n\n".join([question, *MENU, question, *PROSE])})
+    assert article.title == question
     assert article.lead == PROSE[0]
 
 
@@ -424,6 +434,21 @@ def test_title_candidates_are_lines_near_the_article_and_the_page_title_parts() 
     assert "Town News" not in candidates.texts
     part_only = candidates.features[:, TITLE_FEATURE_NAMES.index("title_part_only")]
     assert part_only.tolist() == [0.0] * (len(candidates.texts) - 1) + [1.0]
+
+
+def test_a_one_word_page_title_makes_no_line_look_like_the_headline() -> None:
+    # "Rechercher" first, as scrapers of the sample write it: it names no article, so the line
+    # repeating it resembles the <title> no more than any other.
+    lines = ["Rechercher", "Rechercher", "Dernières Infos", "Budget approved after a long night"]
+    lines += PROSE
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    article = list(range(4, len(lines)))
+    candidates = title_candidates(lines, keys, features, probabilities, article, None)
+    row = candidates.features[candidates.texts.index("Rechercher")]
+    for name in ("title_jaccard", "in_title_share", "title_part_equal", "title_overlap"):
+        assert row[TITLE_FEATURE_NAMES.index(name)] == 0.0, name
+    assert features[1, _column("title_part_equal")] == 1.0  # the line model still sees it
 
 
 class _Prefers:

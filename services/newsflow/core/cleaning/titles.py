@@ -249,6 +249,9 @@ _FIRST_EXTRA = len(FEATURE_NAMES)
 _TITLE_JACCARD = FEATURE_NAMES.index("title_jaccard")
 _TITLE_PART_EQUAL = FEATURE_NAMES.index("title_part_equal")
 _UNSPACED = FEATURE_NAMES.index("unspaced_share")
+_TITLE_LIKENESS = [
+    FEATURE_NAMES.index(name) for name in ("title_jaccard", "in_title_share", "title_part_equal")
+]
 
 
 @dataclass(frozen=True)
@@ -291,7 +294,9 @@ def title_candidates(
     # As in `title_from_first_line`: a one-word <title> ("Search") names no article.
     part_keys = {k for k in map(_key, headline) if len(k.split()) >= _MIN_EXACT_TOKENS}
     without_site = _key(" ".join(headline))
-    first_words = set(without_site.split())
+    # Likewise its words: a line repeating "Search" is no more a headline than the others.
+    named = len(without_site.split()) >= _MIN_EXACT_TOKENS
+    first_words = set(without_site.split()) if named else set()
     whole = keys[0] if n and len(keys[0].split()) >= _MIN_EXACT_TOKENS else None
     matched = title_from_first_line(lines, article_start, host, keys)
     heuristic = _heuristic_title(lines, article_start)
@@ -323,6 +328,8 @@ def title_candidates(
     rows = np.full((len(texts), len(TITLE_FEATURE_NAMES)), np.nan)
     if indexes:
         rows[: len(indexes), :_FIRST_EXTRA] = features[indexes]
+        if not named:  # the line features' likeness to the <title> says nothing either
+            rows[: len(indexes), _TITLE_LIKENESS] = 0.0
     for row, text in enumerate(texts):
         is_line = row < len(indexes)
         i = indexes[row] if is_line else -1
