@@ -33,6 +33,7 @@ import numpy as np
 import trafilatura
 
 from newsflow.core.cleaning import clean, word_count
+from newsflow.core.cleaning.article import long_enough
 from newsflow.core.cleaning.dump import decode_html
 from newsflow.core.cleaning.lines import LineModel
 from newsflow.errors import RejectedArticle
@@ -203,10 +204,12 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             alone = run_trafilatura(html, page.url)
         report.timing("cleaner, HTML").seconds.append(cleaned.seconds)
         report.timing("trafilatura.extract alone, HTML").seconds.append(alone.seconds)
-        # What clean() would reject at its default minimum length (20 words), where
-        # trafilatura returns text: any text, and an article (20 words or more, on a page
-        # whose gold body, when known, is an article too).
-        if alone.text and (cleaned.rejected or word_count(cleaned.text) < _MIN_WORDS):
+        # What clean() would reject at its default minimum length (20 words, 10 written in
+        # sentences), where trafilatura returns text: any text, and an article (20 words or
+        # more, on a page whose gold body, when known, is an article too).
+        if alone.text and (
+            cleaned.rejected or not long_enough(cleaned.text.split("\n"), _MIN_WORDS)
+        ):
             report.html_rejected_trafilatura_kept += 1
             if word_count(alone.text) >= _MIN_WORDS and (
                 page.gold is None or word_count(page.gold) >= _MIN_WORDS

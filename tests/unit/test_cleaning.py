@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsflow.core.cleaning import clean, normalize_unicode
+from newsflow.core.cleaning.article import long_enough
 from newsflow.errors import RejectedArticle
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_article.txt"
@@ -108,6 +109,24 @@ def test_empty_and_too_short_texts_are_rejected() -> None:
             {"text": "Une phrase assez courte mais complète, qui ne fait pas un article."},
             min_words=20,
         )
+
+
+def test_a_short_text_written_in_sentences_is_still_an_article() -> None:
+    brief = (
+        "Le marché couvert rouvre samedi après deux ans de travaux. "
+        "Les commerçants attendent la foule."
+    )
+    article = clean({"title": "Le marché rouvre", "text": brief}, min_words=20)
+    assert (article.body, article.word_count) == (brief, 15)
+    # As many words in a menu, or in one sentence, are not an article.
+    menu = ["Accueil", "Politique", "Économie", "Sport et loisirs", "Culture", "Petites annonces"]
+    menu += ["Nous contacter", "Mentions légales", "Plan du site"]
+    assert not long_enough(menu, 20)
+    assert not long_enough(
+        ["Le marché couvert rouvre samedi après deux ans de travaux, dit-on."], 20
+    )
+    with pytest.raises(RejectedArticle, match=r"minimum 40 \(20 for two or more sentences\)"):
+        clean({"title": "Le marché rouvre", "text": brief}, min_words=40)
 
 
 def test_html_goes_through_the_extractor() -> None:

@@ -65,6 +65,12 @@ _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$"
 _ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'»)\]]?$")
+_SENTENCE_BREAK = re.compile(r"[.!?。！？…]+[\"'»)\]]?(?=\s|$)")
+# A text under the minimum length is still an article when it is written in sentences (a
+# short blog post, a brief), not when it is a caption, a tagline or what is left of a menu:
+# half the minimum at least, two sentences, most of its words in paragraphs ending one.
+_SHORT_PROSE_SENTENCES = 2
+_SHORT_PROSE_SHARE = 0.7
 # A first line this long, ending a sentence, is prose rather than a page title.
 _PROSE_FIRST_LINE_WORDS = 12
 _LEAD_TOKENS = 12
@@ -541,6 +547,20 @@ def check_article_shape(text: str) -> None:
         )
 
 
+def long_enough(paragraphs: list[str], min_words: int) -> bool:
+    """Whether cleaned paragraphs are long enough to be an article at this minimum: as many
+    words, or half as many written in sentences."""
+    words = sum(word_count(p) for p in paragraphs)
+    if words >= min_words:
+        return True
+    if words * 2 < min_words:
+        return False
+    in_sentences = sum(word_count(p) for p in paragraphs if _SENTENCE_END.search(p.rstrip()))
+    if in_sentences < _SHORT_PROSE_SHARE * words:
+        return False
+    return sum(len(_SENTENCE_BREAK.findall(p)) for p in paragraphs) >= _SHORT_PROSE_SENTENCES
+
+
 def clean(
     raw: dict[str, Any], *, min_words: int = 20, model: LineModel | None = None
 ) -> CleanArticle:
@@ -584,8 +604,11 @@ def clean(
     article_text = "\n\n".join(paragraphs)
     check_article_shape(article_text)
     words = word_count(article_text)
-    if words < min_words:
-        raise RejectedArticle(f"too short after cleaning: {words} words, minimum {min_words}")
+    if not long_enough(paragraphs, min_words):
+        raise RejectedArticle(
+            f"too short after cleaning: {words} words, minimum {min_words}"
+            f" ({(min_words + 1) // 2} for two or more sentences)"
+        )
     lead, body = (
         (paragraphs[0], "\n\n".join(paragraphs[1:]))
         if len(paragraphs) > 1
