@@ -170,6 +170,8 @@ def test_site_names_are_recognised_without_accents_and_headline_glyphs_are_dropp
     assert tidy_title("...: Tach auch!") == "Tach auch!"
     assert tidy_title("• Budget approved") == "Budget approved"
     assert tidy_title("|Budget approved") == "Budget approved"
+    assert tidy_title("Budget approved -") == "Budget approved"
+    assert tidy_title("Budget approved - Ville") == "Budget approved - Ville"
     # Quotation marks that open a quoted headline are part of it.
     assert tidy_title("»Haltet unsere Gewässer sauber!«") == "»Haltet unsere Gewässer sauber!«"
     assert tidy_title("› Ein Zitat ‹ sagt er") == "› Ein Zitat ‹ sagt er"

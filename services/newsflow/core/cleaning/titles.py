@@ -33,6 +33,8 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu",
 _SITE_SEPARATOR = re.compile(r"\s+[|–—\-·•»]\s+")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _LEADING_GLYPHS = re.compile(r"^(?:[›•·►▶▸■●◆→|>]+|(?:\.\.\.|…)\s*:)\s*")
+# A separator with no site name after it ("Headline - ", "Headline |").
+_TRAILING_SEPARATOR = re.compile(r"\s+[|–—\-·•/»]+$")
 _UNSPACED_SEPARATOR = re.compile(
     r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])[-|_–—](?=[\u3040-\u30ff\u3400-\u9fff])"
 )
@@ -65,7 +67,9 @@ def _letters(text: str) -> str:
 
 def tidy_title(title: str) -> str:
     """The title without the glyph a site puts before its headlines ("› Headline",
-    "| Headline", "...: Headline"); a quotation mark that opens a quoted headline stays."""
+    "| Headline", "...: Headline") nor a separator left at its end ("Headline -"); a quotation
+    mark that opens a quoted headline stays."""
+    title = _TRAILING_SEPARATOR.sub("", title)
     tidy = _LEADING_GLYPHS.sub("", title, count=1)
     if title.startswith("›") and "‹" in title:  # a single guillemet quoting the headline
         return title
