@@ -336,7 +336,7 @@ def print_report(report: CleanerReport, console: Any) -> None:
     console.print(table)
     console.print(
         "HTML pages whose article (20 words or more, and so is the gold body where known) "
-        "trafilatura.extract extracts but the cleaner rejects (min 20 words): "
+        "trafilatura.extract extracts but the cleaner rejects (min 20 words, 10 in sentences): "
         f"{report.html_rejected_article}; pages where trafilatura.extract returns any text "
         f"and the cleaner rejects: {report.html_rejected_trafilatura_kept}"
     )

@@ -172,6 +172,7 @@ def test_site_names_are_recognised_without_accents_and_headline_glyphs_are_dropp
     assert tidy_title("|Budget approved") == "Budget approved"
     assert tidy_title("Budget approved -") == "Budget approved"
     assert tidy_title("Budget approved - Ville") == "Budget approved - Ville"
+    assert tidy_title("« Le budget est voté »") == "« Le budget est voté »"
     # Quotation marks that open a quoted headline are part of it.
     assert tidy_title("»Haltet unsere Gewässer sauber!«") == "»Haltet unsere Gewässer sauber!«"
     assert tidy_title("› Ein Zitat ‹ sagt er") == "› Ein Zitat ‹ sagt er"

@@ -33,8 +33,9 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu",
 _SITE_SEPARATOR = re.compile(r"\s+[|–—\-·•»]\s+")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _LEADING_GLYPHS = re.compile(r"^(?:[›•·►▶▸■●◆→|>]+|(?:\.\.\.|…)\s*:)\s*")
-# A separator with no site name after it ("Headline - ", "Headline |").
-_TRAILING_SEPARATOR = re.compile(r"\s+[|–—\-·•/»]+$")
+# A separator with no site name after it ("Headline - ", "Headline |"); not a guillemet, which
+# closes a quotation in French ("« ... »").
+_TRAILING_SEPARATOR = re.compile(r"\s+[|–—-]+$")
 _UNSPACED_SEPARATOR = re.compile(
     r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])[-|_–—](?=[\u3040-\u30ff\u3400-\u9fff])"
 )
