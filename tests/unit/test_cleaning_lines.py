@@ -79,6 +79,28 @@ def test_dump_keeps_inline_links_inside_sentences_and_handles_nesting() -> None:
     assert html_to_lines(deep)[-1] == "deep text"
 
 
+def test_ruby_readings_are_not_part_of_the_text() -> None:
+    heading = (
+        "<ruby>町<rt>まち</rt></ruby>の<ruby>図書館<rp>(</rp><rt>としょかん</rt><rp>)</rp>"
+        "</ruby>が新しくなる"
+    )
+    # A naive scraper glues the readings to their words; the cleaner's own reading leaves them.
+    assert html_to_lines(f"<h1>{heading}</h1>") == ["", "町まちの図書館(としょかん)が新しくなる"]
+    assert html_to_lines(f"<h1>{heading}</h1>", readings=False) == ["", "町の図書館が新しくなる"]
+    prose = [
+        "町の図書館は来月から新しい建物で本を貸し出すことになりました。",
+        "新しい図書館には子ども向けの部屋や静かに勉強できる席がたくさんあります。",
+        "町の人たちは、週末に家族で図書館に行くのを楽しみにしていると話していました。",
+    ]
+    page = (
+        "<html><head><title>まちのニュース | 町の図書館が新しくなる</title></head><body>"
+        f"<h1>{heading}</h1>" + "".join(f"<p>{line}</p>" for line in prose) + "</body></html>"
+    )
+    article = clean({"html": page, "url": "https://news.example.jp/2026/library"})
+    assert article.title == "町の図書館が新しくなる"
+    assert prose[1] in f"{article.lead}\n{article.body}"
+
+
 def test_saved_pages_are_decoded_from_their_declared_charset() -> None:
     data = "<meta charset='iso-8859-1'><p>Élection à Zürich</p>".encode("latin-1")
     assert decode_html(data).endswith("<p>Élection à Zürich</p>")

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import trafilatura
 from htmldate import find_date
+from lxml import etree
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
@@ -448,6 +449,10 @@ def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
     tree = load_html(document)
     if tree is None:
         return [], _PageMeta(None, None, None, False)
+    if "<rt" in document:
+        # Ruby annotations (Japanese furigana: the reading printed above a word) are not the
+        # text: left in, "子ども" reads "子こども" in headings and titles.
+        etree.strip_elements(tree, "rt", "rp", with_tail=False)
     meta = _page_meta(tree, url)
     extracted = trafilatura.bare_extraction(
         tree,
@@ -581,13 +586,15 @@ def clean(
         published_at = published_at or to_utc_iso(meta.date)
         line_model = model or default_model()
         if not paragraphs:  # trafilatura found nothing: read the page as a scraper's dump
-            paragraphs, dump_title = _from_text(html_to_dump(raw["html"]), title, line_model, url)
+            dump = html_to_dump(raw["html"], readings=False)
+            paragraphs, dump_title = _from_text(dump, title, line_model, url)
             title = title or dump_title
         elif not title_hint and not meta.title_from_heading and line_model.title is not None:
             # No heading names the headline: the meta title is then often the site's name, a
             # section, or a version edited for sharing, while the learned title finds the
             # headline among the page's lines (README, "The cleaner's line model").
-            _, dump_title = _from_text(html_to_dump(raw["html"]), None, line_model, url)
+            dump = html_to_dump(raw["html"], readings=False)
+            _, dump_title = _from_text(dump, None, line_model, url)
             title = dump_title or title
     else:
         paragraphs, title = _from_text(text or "", title_hint, model or default_model(), url)

@@ -40,6 +40,9 @@ _DROP = frozenset(
         "meta",
     }
 )
+# Ruby annotations: the reading printed above a word (Japanese furigana). Naive scrapers glue
+# it to the word ("子こども"), and so do the dumps the line model learns from.
+_RUBY = frozenset({"rt", "rp"})
 _BLOCK = frozenset(
     {
         "address",
@@ -139,8 +142,13 @@ def _in_link_list(link: etree._Element) -> bool:
     return links >= 2
 
 
-def html_to_lines(document: str | bytes) -> list[str]:
-    """The dump's lines, the page's <title> first ("" when it has none)."""
+def html_to_lines(document: str | bytes, *, readings: bool = True) -> list[str]:
+    """The dump's lines, the page's <title> first ("" when it has none).
+
+    readings: keep ruby readings after their words, as a naive scraper does; the cleaner's own
+    reading of a page leaves them out.
+    """
+    skipped = _DROP if readings else _DROP | _RUBY
     if isinstance(document, bytes):
         document = decode_html(document)
     try:
@@ -172,7 +180,7 @@ def html_to_lines(document: str | bytes) -> list[str]:
             if element.tail:
                 buffer.append(element.tail)
             continue
-        if not tag or tag in _DROP:
+        if not tag or tag in skipped:
             if element.tail:
                 buffer.append(element.tail)
             continue
@@ -186,6 +194,6 @@ def html_to_lines(document: str | bytes) -> list[str]:
     return lines
 
 
-def html_to_dump(document: str | bytes) -> str:
+def html_to_dump(document: str | bytes, *, readings: bool = True) -> str:
     """The dump as one string: lines separated by blank lines, as scrapers save them."""
-    return "\n\n".join(html_to_lines(document)) + "\n"
+    return "\n\n".join(html_to_lines(document, readings=readings)) + "\n"
