@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from newsflow.core.cleaning import clean, word_count
+from newsflow.core.cleaning.article import select_article
 from newsflow.core.cleaning.dump import decode_html, html_to_dump, html_to_lines
 from newsflow.core.cleaning.features import (
     BASE_NAMES,
@@ -257,6 +258,20 @@ def test_long_edge_lines_the_model_half_believes_in_join_the_article() -> None:
     assert best_region(probabilities, tokens_per_line, params) == (3, 5)
     # The lead (line 2) joins; a weak line (1) and a short one (6) do not.
     assert article_lines(probabilities, tokens_per_line, params) == [2, 3, 4, 5]
+
+
+def test_a_lead_repeated_in_a_teaser_after_the_article_is_its_lead() -> None:
+    lead = "The council voted the budget of the town after a night of debate on taxes."
+    lines = ["Budget approved - Town News", "Home", lead, *PROSE[:2], lead, *PROSE[2:], "Home"]
+    # The repetition lowers both copies: the lead under the edge threshold, the copy under
+    # the keep threshold inside the region.
+    probabilities = np.array([0.0, 0.1, 0.25, 0.95, 0.95, 0.4, 0.95, 0.95, 0.05])
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.5)
+    assert select_article(lines, probabilities, params) == [2, 3, 4, 6, 7]
+    # Without the copy, the weak line above the article stays out.
+    other = lines.copy()
+    other[5] = "A closing line of another story that runs about as long as the lead does."
+    assert select_article(other, probabilities, params) == [3, 4, 6, 7]
 
 
 def test_the_title_line_is_never_part_of_the_article_and_weak_pages_still_give_text() -> None:

@@ -187,8 +187,9 @@ def select_article(
     if chosen:
         # A paragraph just above the article that the article repeats further down is its
         # lead, repeated in a teaser block after it; the repetition itself is what lowered
-        # its probability. (The later copy goes with the repeated paragraphs.)
-        repeated = {lines[i] for i in chosen}
+        # its probability, and that of the copy, which may be left out inside the region.
+        # (The later copy goes with the repeated paragraphs.)
+        repeated = {lines[i] for i in range(chosen[0], chosen[-1] + 1)}
         first = chosen[0]
         while first > 1 and tokens[first - 1] >= _LEAD_TOKENS and lines[first - 1] in repeated:
             first -= 1
