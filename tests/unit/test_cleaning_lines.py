@@ -196,6 +196,8 @@ def test_site_names_are_recognised_without_accents_and_headline_glyphs_are_dropp
     assert tidy_title("Budget approved -") == "Budget approved"
     assert tidy_title("Budget approved - Ville") == "Budget approved - Ville"
     assert tidy_title("« Le budget est voté »") == "« Le budget est voté »"
+    assert tidy_title("You are here: Home » Town » Budget approved") == "Budget approved"
+    assert tidy_title("Town News » Budget approved") == "Town News » Budget approved"
     # Quotation marks that open a quoted headline are part of it.
     assert tidy_title("»Haltet unsere Gewässer sauber!«") == "»Haltet unsere Gewässer sauber!«"
     assert tidy_title("› Ein Zitat ‹ sagt er") == "› Ein Zitat ‹ sagt er"

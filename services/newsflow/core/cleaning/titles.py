@@ -36,6 +36,10 @@ _LEADING_GLYPHS = re.compile(r"^(?:[›•·►▶▸■●◆→|>]+|(?:\.\.\.|
 # A separator with no site name after it ("Headline - ", "Headline |"); not a guillemet, which
 # closes a quotation in French ("« ... »").
 _TRAILING_SEPARATOR = re.compile(r"\s+[|–—-]+$")
+# A breadcrumb trail ("Sie sind hier: Home » Europa » Deutschland » Emden") names the page by
+# its last crumb.
+_CRUMB = re.compile(r"\s[»>›]\s")
+_TRAIL_CRUMBS = 3
 _UNSPACED_SEPARATOR = re.compile(
     r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])[-|_–—](?=[\u3040-\u30ff\u3400-\u9fff])"
 )
@@ -68,9 +72,13 @@ def _letters(text: str) -> str:
 
 def tidy_title(title: str) -> str:
     """The title without the glyph a site puts before its headlines ("› Headline",
-    "| Headline", "...: Headline") nor a separator left at its end ("Headline -"); a quotation
-    mark that opens a quoted headline stays."""
+    "| Headline", "...: Headline") nor a separator left at its end ("Headline -"), and a
+    breadcrumb trail's last crumb rather than the trail; a quotation mark that opens a quoted
+    headline stays."""
     title = _TRAILING_SEPARATOR.sub("", title)
+    crumbs = _CRUMB.split(title)
+    if len(crumbs) >= _TRAIL_CRUMBS and crumbs[-1].strip():
+        title = crumbs[-1].strip()
     tidy = _LEADING_GLYPHS.sub("", title, count=1)
     if title.startswith("›") and "‹" in title:  # a single guillemet quoting the headline
         return title
