@@ -520,6 +520,24 @@ def test_the_learned_title_is_spelled_as_in_the_page_title() -> None:
     assert learned_title(byline, candidates) == "By A. Reporter"
 
 
+def test_an_address_is_never_the_learned_title() -> None:
+    headline = "Budget approved after a long night"
+    lines = [f"{headline} | Town News", *MENU, headline, "desk@townnews.com", *PROSE]
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    article = list(range(len(MENU) + 3, len(lines)))
+    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    assert "desk@townnews.com" in candidates.texts
+    wanted = {"desk@townnews.com": 0.9, headline: 0.6}
+
+    class _Scores:
+        def predict_proba(self, features: np.ndarray) -> np.ndarray:
+            high = np.array([wanted.get(text, 0.1) for text in candidates.texts])
+            return np.column_stack([1 - high, high])
+
+    assert learned_title(_Scores(), candidates) == headline
+
+
 def test_the_learned_title_skips_bylines_dates_and_site_names() -> None:
     assert default_model().title is not None
     body = "\n\n".join(PROSE)

@@ -40,6 +40,7 @@ _TRAILING_SEPARATOR = re.compile(r"\s+[|–—-]+$")
 # its last crumb.
 _CRUMB = re.compile(r"\s[»>›]\s")
 _TRAIL_CRUMBS = 3
+_ADDRESS = re.compile(r"(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$", re.IGNORECASE)
 _UNSPACED_SEPARATOR = re.compile(
     r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])[-|_–—](?=[\u3040-\u30ff\u3400-\u9fff])"
 )
@@ -376,10 +377,15 @@ def learned_title(model: Classifier, candidates: TitleCandidates) -> str | None:
     The model is trained on words alone (every spelling of the headline is labelled right),
     so among lines with the chosen one's words, the one spelled as in the <title> is taken:
     "Forums-Regeln" rather than a later "Forums - Regeln", the headline rather than the same
-    words ending in a full stop."""
+    words ending in a full stop. An e-mail or web address is no headline, whatever its score
+    (a contact line the model took for a title)."""
     if not candidates.texts:
         return None
     scores = model.predict_proba(candidates.features)[:, 1]
+    addresses = [bool(_ADDRESS.match(text.strip())) for text in candidates.texts]
+    if all(addresses):
+        return None
+    scores = np.where(addresses, -1.0, scores)
     best = int(np.argmax(scores))
     if not candidates.as_titled[best]:
         key = candidates.keys[best]
