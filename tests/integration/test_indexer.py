@@ -127,10 +127,16 @@ async def test_an_elasticsearch_outage_pauses_the_indexer_without_loss(
         async with indexer_running(settings):
             await publish(stack, topic, enriched("a" * 32))
             for _ in range(100):
-                if (
-                    await es.indices.exists_alias(name=settings.index.index_alias)
-                    and (await es.count(index=settings.index.index_alias))["count"] == 1
-                ):
+                if await es.indices.exists_alias(name=settings.index.index_alias):
+                    break
+                await asyncio.sleep(0.2)
+            # The alias exists once the indexer has created the index, a moment before its shard
+            # has started: counting in between is answered 503.
+            await es.cluster.health(
+                index=settings.index.index_alias, wait_for_status="yellow", timeout="30s"
+            )
+            for _ in range(100):
+                if (await es.count(index=settings.index.index_alias))["count"] == 1:
                     break
                 await asyncio.sleep(0.2)
             assert (await es.count(index=settings.index.index_alias))["count"] == 1
