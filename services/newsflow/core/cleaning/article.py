@@ -612,7 +612,8 @@ def clean(
     article_text = "\n\n".join(paragraphs)
     check_article_shape(article_text)
     words = word_count(article_text)
-    if not long_enough(paragraphs, min_words):
+    # Counted once here; the paragraphs are counted again only when the text is short.
+    if words < min_words and not long_enough(paragraphs, min_words):
         raise RejectedArticle(
             f"too short after cleaning: {words} words, minimum {min_words}"
             f" ({(min_words + 1) // 2} for two or more sentences)"
