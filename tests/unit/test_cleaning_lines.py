@@ -236,6 +236,27 @@ def test_the_article_under_its_headline_beats_a_stronger_teaser_block() -> None:
     assert article_lines(weak, tokens_per_line, params, headline=16) == list(range(2, 8))
 
 
+def test_teasers_bridged_to_the_article_do_not_outweigh_it_from_inside_its_region() -> None:
+    # Lines 1-20: teasers and menu items in turn, their gaps too short to end a region, which
+    # runs on over line 21, the line repeating the <title>, to the article under it (22-23).
+    # The article scores under a quarter of that whole region, over a quarter of its teasers.
+    probabilities = np.array([0.0, *[0.95, 0.2] * 10, 0.3, 0.9, 0.9, 0.05])
+    tokens_per_line = np.full(len(probabilities), 20.0)
+    tokens_per_line[21] = 8.0
+    params = RegionParams()
+    assert best_region(probabilities, tokens_per_line, params) == (1, 23)
+    assert article_lines(probabilities, tokens_per_line, params, headline=21) == [22, 23]
+    # An article that starts above the line repeating the <title> (a box closing it, a
+    # subheading) stays whole: what lies above that line outweighs what follows it.
+    article = probabilities.copy()
+    article[1:21] = 0.95
+    assert article_lines(article, tokens_per_line, params, headline=21) == [
+        *range(1, 21),
+        22,
+        23,
+    ]
+
+
 def test_short_gaps_are_bridged_and_long_ones_split_regions() -> None:
     tokens_per_line = np.full(12, 20.0)
     bridged = np.array([0.0, 0.9, 0.9, 0.2, 0.2, 0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0])

@@ -209,7 +209,11 @@ def _anchored_region(
 ) -> tuple[int, int] | None:
     """The best region starting just under the headline, when it scores at least
     ANCHOR_SHARE of the page's best region: a short article under its headline beats a
-    longer run of teasers (headline and summary glued into one prose-like line) elsewhere."""
+    longer run of teasers (headline and summary glued into one prose-like line) elsewhere.
+
+    When the headline lies inside the best region (teaser blocks above it, bridged to the
+    article by gaps shorter than max_gap), the rival is the part of that region above the
+    headline."""
     if span is not None and headline < span[0] <= headline + ANCHOR_LINES:
         return span
     below = best_region(probabilities[headline:], tokens[headline:], params)
@@ -219,9 +223,10 @@ def _anchored_region(
     if span is None:
         return anchored
     scores = _line_scores(probabilities, tokens, params)
-    best = float(scores[span[0] : span[1] + 1].sum())
+    end = headline if span[0] < headline <= span[1] else span[1] + 1
+    rival = float(scores[span[0] : end].sum())
     own = float(scores[anchored[0] : anchored[1] + 1].sum())
-    return anchored if own >= ANCHOR_SHARE * best else span
+    return anchored if own >= ANCHOR_SHARE * rival else span
 
 
 def article_lines(
