@@ -159,6 +159,27 @@ def test_html_title_leaves_out_a_kicker_that_the_page_title_does_not_have() -> N
     assert clean({"html": longer}).title == "Le budget de la ville est voté malgré l'opposition"
 
 
+def test_an_h1_that_says_more_than_the_heading_repeating_the_page_title_is_the_title() -> None:
+
+    def page(heading: str) -> str:
+        return (
+            "<html><head><title>Le budget de la ville est voté | Ville</title></head><body>"
+            f"<article><h1>{heading}</h1>{PARAGRAPHS}"
+            "<h2>Le budget de la ville est voté</h2><p>Un encadré.</p></article></body></html>"
+        )
+
+    longer = page("Le budget de la ville est voté malgré l'opposition")
+    assert clean({"html": longer}).title == "Le budget de la ville est voté malgré l'opposition"
+    around = page("Enfin, le budget de la ville est voté au printemps")
+    assert clean({"html": around}).title == "Enfin, le budget de la ville est voté au printemps"
+    # What the <h1> adds after a separator is the site's or the section's name.
+    site = page("Le budget de la ville est voté | Ville")
+    assert clean({"html": site}).title == "Le budget de la ville est voté"
+    # Words only before the page title's: a kicker.
+    kicker = page("Conseil municipal le budget de la ville est voté")
+    assert clean({"html": kicker}).title == "Le budget de la ville est voté"
+
+
 def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apart() -> None:
 
     def page(title: str, heading: str) -> str:

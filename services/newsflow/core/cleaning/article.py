@@ -65,6 +65,7 @@ _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$"
 # web.archive.org/web/<timestamp>/<original URL>
 _ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+_HEADING_SEPARATOR = re.compile(r"\s+[|–—\-·•»]\s+")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'»)\]]?$")
 _SENTENCE_BREAK = re.compile(r"[.!?。！？…]+[\"'»)\]]?(?=\s|$)")
 # A text under the minimum length is still an article when it is written in sentences (a
@@ -431,6 +432,21 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
                 if len(first_key.split()) >= 3 and title_key.endswith(" " + first_key):
                     title = first
                 break
+    if title is not None and headline_shaped(first_h1):
+        # The page's <h1> holds the heading chosen and says more after it: the titles were
+        # cut short for sharing ("… Gigafactory-Kapazität" for "… Gigafactory-Kapazität in
+        # Tennessee"), and the heading that repeats them is another one (a box's, a
+        # section's). Not when the <h1> only adds words before them (a kicker, above) or a
+        # site or section name after a separator.
+        chosen_key, h1_key = key(title), key(first_h1)
+        h1_parts = [key(part) for part in _HEADING_SEPARATOR.split(first_h1)]
+        if (
+            chosen_key
+            and chosen_key not in h1_parts
+            and f" {chosen_key} " in f" {h1_key} "
+            and not h1_key.endswith(" " + chosen_key)
+        ):
+            title = first_h1
     if title is None and headline_shaped(first_h1):
         # Where the page's first <h1> and its meta title differ, the meta title is more often
         # a version edited for sharing.
