@@ -247,6 +247,38 @@ def test_inline_read_also_boxes_do_not_cut_the_article() -> None:
     assert "le plan de la ville" in article.body
 
 
+def test_picture_credits_are_not_article_text() -> None:
+    credits = [
+        "Le maire devant la mairie, photo : archives de la ville",
+        "(Bild: Anna Muster)",
+        "Crédits photos : Agence X",
+        "© Agence 2024",
+        "Credit:",
+    ]
+    # Between article paragraphs, where the line model keeps such a line.
+    for credit in credits[:4]:
+        dump = "\n\n".join(
+            [
+                "Un titre pour cet article",
+                LONG,
+                credit,
+                LONG.replace("budget", "plan"),
+                LONG.replace("budget", "marché"),
+            ]
+        )
+        assert credit not in clean({"text": dump}).body
+    kept = [
+        "Voici les photos de la séance, prises par nos lecteurs :",  # announces what follows
+        "La photo : un document rare, publié pour la première fois.",  # a sentence
+    ]
+    lines = [LONG, credits[0], LONG.replace("budget", "plan"), *credits[1:], *kept]
+    html = "".join(f"<p>{line}</p>" for line in lines)
+    page = f"<html><head><title>Budget voté</title></head><body><article>{html}"
+    body = clean({"html": page}).body
+    assert not any(credit in body for credit in credits)
+    assert all(line in body for line in kept)
+
+
 def test_comments_end_the_article() -> None:
     comment = "Je ne suis pas du tout d'accord avec cette décision du conseil municipal, elle coûte trop cher."
     text = f"Un titre pour cet article\n\n{LONG}\n\nVos réactions (2)\n\n{comment}\n\n{comment} Vraiment."

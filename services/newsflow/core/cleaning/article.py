@@ -57,6 +57,13 @@ from newsflow.core.vocabulary import END_HEADINGS, END_MARKERS, INLINE_MARKERS, 
 from newsflow.errors import RejectedArticle
 
 _MARKER_MAX_WORDS = 12
+# Picture credits and copyright lines ("Le maire, photo : archives de la ville", "(Bild: Anna
+# Muster)", "Crédits photos : Agence X", "© Agence 2024"): short, not a sentence, not a
+# line announcing what follows ("See the photos:").
+_CREDIT = re.compile(
+    r"©|\(c\)|\b(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:", re.IGNORECASE
+)
+_CREDIT_MAX_WORDS = 15
 _HEADING_NOISE = re.compile(r"[\d\W_]+")
 _NO_COMMENTS = re.compile(r"\W*0\b")
 # Inline boxes carry a headline or a sentence after their label ("À lire aussi » ...").
@@ -170,9 +177,19 @@ def _drop_repeats(paragraphs: list[str]) -> list[str]:
 
 
 def _furniture(line: str) -> bool:
-    """Navigation labels and inline boxes ("À lire aussi : ...", paywall and newsletter
-    notices): fixed wording, dropped wherever they are."""
-    return is_navigation(line) or is_inline_marker(line)
+    """Navigation labels, inline boxes ("À lire aussi : ...", paywall and newsletter
+    notices) and picture credits: fixed wording, dropped wherever they are."""
+    return is_navigation(line) or is_inline_marker(line) or _is_credit(line)
+
+
+def _is_credit(line: str) -> bool:
+    if _CREDIT.search(line) is None:
+        return False
+    words = word_count(line)
+    end = line.rstrip()
+    if words > _CREDIT_MAX_WORDS or _SENTENCE_END.search(end):
+        return False
+    return not (end.endswith(":") and words >= 3)
 
 
 def select_article(
