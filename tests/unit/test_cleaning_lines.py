@@ -257,6 +257,24 @@ def test_teasers_bridged_to_the_article_do_not_outweigh_it_from_inside_its_regio
     ]
 
 
+def test_a_numbered_list_that_the_article_began_runs_to_its_end() -> None:
+    names = ["Une lampe de poche et ses piles de rechange pour la nuit", "Un couteau suisse"]
+    names += ["Une tente", "Un réchaud", "Une carte", "Une boussole", "Un sac", "Une gourde"]
+    items = [f"{number}. {name}" for number, name in enumerate(names, 1)]
+    head = ["Huit objets pour partir camper | Le Blog", "Accueil", "Actualités", *PROSE]
+    lines = [*head, "Voici notre liste, dans l'ordre :"]
+    for item in items:
+        lines += [item, "https://example.org/boutique"]
+    footer = ["Mentions légales", "Contact", "Plan du site"]
+    body = clean({"text": "\n\n".join([*lines, *footer])}).body
+    assert all(item in body for item in items)
+    assert not any(line in body for line in footer)
+    # Numbered lines that no line of the article began stay out (a menu of leagues).
+    leagues = ["1. Bundesliga", "2. Bundesliga", "3. Liga"]
+    body = clean({"text": "\n\n".join([*head, *leagues, *footer])}).body
+    assert not any(league in body for league in leagues)
+
+
 def test_short_gaps_are_bridged_and_long_ones_split_regions() -> None:
     tokens_per_line = np.full(12, 20.0)
     bridged = np.array([0.0, 0.9, 0.9, 0.2, 0.2, 0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0])
