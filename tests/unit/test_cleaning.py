@@ -180,6 +180,23 @@ def test_an_h1_that_says_more_than_the_heading_repeating_the_page_title_is_the_t
     assert clean({"html": kicker}).title == "Le budget de la ville est voté"
 
 
+def test_an_h1_that_is_the_page_titles_headline_beats_a_meta_title_edited_for_sharing() -> None:
+    page = (
+        "<html><head><title>Budget voté, la ville investit dans ses écoles | La Gazette</title>"
+        '<meta property="og:title" content="La ville investit dans ses écoles"></head><body>'
+        "<article><h1>Budget voté, la ville investit dans ses écoles</h1>"
+        f"{PARAGRAPHS}<h2>La ville investit dans ses écoles</h2><p>Un encadré.</p>"
+        "</article></body></html>"
+    )
+    assert clean({"html": page}).title == "Budget voté, la ville investit dans ses écoles"
+    # An <h1> that is the site's name, even as a part of the <title>, is not the headline.
+    site = page.replace(
+        "<h1>Budget voté, la ville investit dans ses écoles</h1>", "<h1>La Gazette</h1>"
+    )
+    url = "https://lagazette.fr/budget"
+    assert clean({"html": site, "url": url}).title == "La ville investit dans ses écoles"
+
+
 def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apart() -> None:
 
     def page(title: str, heading: str) -> str:

@@ -43,6 +43,7 @@ from newsflow.core.cleaning.lines import (
 from newsflow.core.cleaning.text import key, normalize_unicode, tokens, word_count
 from newsflow.core.cleaning.titles import (
     headline_line,
+    headline_part,
     headline_shaped,
     learned_title,
     names_site,
@@ -483,6 +484,17 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
                 if len(first_key.split()) >= 3 and title_key.endswith(" " + first_key):
                     title = first
                 break
+    if (
+        # The page's <h1> is the <title>'s headline part word for word: the two headlines the
+        # page shows agree, and the heading matched to a differing meta title repeats a
+        # version edited for sharing (or its second half, under a kicker).
+        title is not None
+        and headline_shaped(first_h1)
+        and key(first_h1) != key(title)
+        and not names_site(first_h1, host)
+        and any(key(first_h1) == key(headline_part(t, host)) for t in titles)
+    ):
+        title = first_h1
     if title is not None and headline_shaped(first_h1):
         # The page's <h1> holds the heading chosen and says more after it: the titles were
         # cut short for sharing ("Le budget est voté" for "Le budget est voté malgré

@@ -131,6 +131,13 @@ def _site_part(parts: list[str], host: str | None) -> str | None:
     return parts[-1]
 
 
+def headline_part(title: str, host: str | None) -> str:
+    """The longest part of a title that is not its site's name ("Headline | Site")."""
+    parts = _parts(title)
+    site = _site_part(parts, host)
+    return max((part for part in parts if part != site), key=word_count, default="")
+
+
 def title_from_first_line(
     lines: list[str],
     article_start: int | None,
