@@ -77,7 +77,6 @@ _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$"
 # web.archive.org/web/<timestamp>/<original URL>
 _ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
-_HEADING_SEPARATOR = re.compile(r"\s+[|–—\-·•»]\s+")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'»)\]]?$")
 _SENTENCE_BREAK = re.compile(r"[.!?。！？…]+[\"'»)\]]?(?=\s|$)")
 # A text under the minimum length is still an article when it is written in sentences (a
@@ -440,6 +439,30 @@ def _headline_text(heading: Any, titles: list[str]) -> str:
     return _text(heading)
 
 
+def _h1_is_headline(h1: str, chosen: str, titles: list[str], host: str | None) -> bool:
+    """Whether the page's first <h1> is its headline rather than the heading chosen for
+    repeating its meta title or <title>.
+
+    Yes when the <h1> is the <title>'s headline part word for word (the two headlines the
+    page shows agree; the heading matched to a differing meta title repeats a version edited
+    for sharing, or its second half under a kicker), or when it holds the chosen heading's
+    words and says more after them (titles cut short for sharing: "Le budget est voté" for
+    "Le budget est voté malgré l'opposition"). Not when it only adds words before them (a
+    kicker), nor a site or section name after a separator, nor when it names the site."""
+    h1_key, chosen_key = key(h1), key(chosen)
+    if not headline_shaped(h1) or not chosen_key or h1_key == chosen_key:
+        return False
+    if names_site(h1, host):
+        return False
+    if any(h1_key == key(headline_part(t, host)) for t in titles):
+        return True
+    return (
+        chosen_key not in {key(part) for part in title_parts(h1)}
+        and f" {chosen_key} " in f" {h1_key} "
+        and not h1_key.endswith(" " + chosen_key)
+    )
+
+
 def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     """The few metadata fields the cleaner uses, without trafilatura's full metadata pass
     (authors, site name, categories, tags, licence): that pass costs a fifth of the time.
@@ -484,32 +507,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
                 if len(first_key.split()) >= 3 and title_key.endswith(" " + first_key):
                     title = first
                 break
-    if (
-        # The page's <h1> is the <title>'s headline part word for word: the two headlines the
-        # page shows agree, and the heading matched to a differing meta title repeats a
-        # version edited for sharing (or its second half, under a kicker).
-        title is not None
-        and headline_shaped(first_h1)
-        and key(first_h1) != key(title)
-        and not names_site(first_h1, host)
-        and any(key(first_h1) == key(headline_part(t, host)) for t in titles)
-    ):
+    if title is not None and _h1_is_headline(first_h1, title, titles, host):
         title = first_h1
-    if title is not None and headline_shaped(first_h1):
-        # The page's <h1> holds the heading chosen and says more after it: the titles were
-        # cut short for sharing ("Le budget est voté" for "Le budget est voté malgré
-        # l'opposition"), and the heading that repeats them is another one (a box's, a
-        # section's). Not when the <h1> only adds words before them (a kicker, above) or a
-        # site or section name after a separator.
-        chosen_key, h1_key = key(title), key(first_h1)
-        h1_parts = [key(part) for part in _HEADING_SEPARATOR.split(first_h1)]
-        if (
-            chosen_key
-            and chosen_key not in h1_parts
-            and f" {chosen_key} " in f" {h1_key} "
-            and not h1_key.endswith(" " + chosen_key)
-        ):
-            title = first_h1
     if title is None and headline_shaped(first_h1):
         # Where the page's first <h1> and its meta title differ, the meta title is more often
         # a version edited for sharing.
