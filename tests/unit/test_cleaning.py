@@ -197,6 +197,37 @@ def test_an_h1_that_is_the_page_titles_headline_beats_a_meta_title_edited_for_sh
     assert clean({"html": site, "url": url}).title == "La ville investit dans ses écoles"
 
 
+def test_a_short_h1_that_every_title_of_the_page_repeats_is_the_title() -> None:
+    page = (
+        "<html><head><title>Glossaire - Le Journal du Vélo</title>"
+        '<meta property="og:title" content="Glossaire"></head><body>'
+        "<h1>Le Journal du Vélo</h1><article><h1>Glossaire</h1>"
+        f"<h2>Quelques mots du métier expliqués aux lecteurs</h2>{PARAGRAPHS}"
+        "</article></body></html>"
+    )
+    url = "https://journal-du-velo.fr/glossaire"
+    # One word, under an <h1> naming the site: still the title, both titles agree.
+    assert clean({"html": page, "url": url}).title == "Glossaire"
+    # When the two titles disagree, a one-word <h1> that one of them repeats proves nothing.
+    other = page.replace('content="Glossaire"', 'content="Les mots du vélo, de A à Z"')
+    assert clean({"html": other, "url": url}).title != "Glossaire"
+
+
+def test_an_h1_that_says_more_than_a_title_cut_short_for_sharing_is_the_title() -> None:
+    page = (
+        "<html><head><title>Réparer un vélo | Le Journal du Vélo</title>"
+        '<meta property="og:title" content="Réparer un vélo"></head><body><article>'
+        "<h1>Réparer un vélo sans outils ni atelier, en dix minutes</h1>"
+        f"{PARAGRAPHS}<h2>Réparer un vélo en hiver</h2><p>Un encadré.</p></article></body></html>"
+    )
+    expected = "Réparer un vélo sans outils ni atelier, en dix minutes"
+    assert clean({"html": page}).title == expected
+    # Not when the shorter title is a part of one with separators ("Kicker - Headline").
+    parts = page.replace('content="Réparer un vélo"', 'content="Réparer un vélo - Atelier"')
+    parts = parts.replace("<title>Réparer un vélo |", "<title>Atelier - Réparer un vélo |")
+    assert clean({"html": parts}).title != expected
+
+
 def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apart() -> None:
 
     def page(title: str, heading: str) -> str:

@@ -92,6 +92,7 @@ _STANDFIRST_MIN_WORDS = 30
 _STANDFIRST_PROBE_WORDS = 6
 _WORD = re.compile(r"\w+")
 _MAX_HEADINGS = 5
+_MIN_SAID_WORDS = 3  # fewer words of a title found in an <h1> prove little
 _KICKER_MAX_WORDS = 6
 _DECK_MAX_WORDS = 12
 _KICKER_SEPARATOR = re.compile(r"^[\s:|–—\-·•/]+")
@@ -443,24 +444,40 @@ def _h1_is_headline(h1: str, chosen: str, titles: list[str], host: str | None) -
     """Whether the page's first <h1> is its headline rather than the heading chosen for
     repeating its meta title or <title>.
 
-    Yes when the <h1> is the <title>'s headline part word for word (the two headlines the
-    page shows agree; the heading matched to a differing meta title repeats a version edited
-    for sharing, or its second half under a kicker), or when it holds the chosen heading's
-    words and says more after them (titles cut short for sharing: "Le budget est voté" for
+    Yes when the <h1> is the <title>'s or the meta title's headline part word for word (the
+    heading matched to the other title repeats a version edited for sharing, or its second
+    half under a kicker), or when it holds the chosen heading's words, or a title of one part,
+    and says more after them (titles cut short for sharing: "Le budget est voté" for
     "Le budget est voté malgré l'opposition"). Not when it only adds words before them (a
     kicker), nor a site or section name after a separator, nor when it names the site."""
-    h1_key, chosen_key = key(h1), key(chosen)
-    if not headline_shaped(h1) or not chosen_key or h1_key == chosen_key:
+    h1_key = key(h1)
+    if not headline_shaped(h1) or not key(chosen) or h1_key == key(chosen):
         return False
     if names_site(h1, host):
         return False
     if any(h1_key == key(headline_part(t, host)) for t in titles):
         return True
-    return (
-        chosen_key not in {key(part) for part in title_parts(h1)}
-        and f" {chosen_key} " in f" {h1_key} "
-        and not h1_key.endswith(" " + chosen_key)
+    own_parts = {key(part) for part in title_parts(h1)}
+    # Titles of one part only: a part of "Kicker: Headline - Deck" is found in many <h1>s.
+    whole = [key(t) for t in titles if key(headline_part(t, host)) == key(t)]
+    shorter = [key(chosen), *(k for k in whole if len(k.split()) >= _MIN_SAID_WORDS)]
+    return any(
+        k not in own_parts and f" {k} " in f" {h1_key} " and not h1_key.endswith(" " + k)
+        for k in shorter
+        if k != h1_key
     )
+
+
+def _named_h1(h1s: list[str], titles: list[str], host: str | None) -> str | None:
+    """The first <h1> that is the headline part of the meta title and of the <title> word
+    for word, however short ("Penny" for "Penny - Some Wiki" twice): every title of the page
+    agrees with it, which a heading matched loosely, a learned title and a first <h1> naming
+    the site lose to."""
+    parts = {key(headline_part(t, host)) for t in titles}
+    if len(parts) != 1:
+        return None
+    (part,) = parts
+    return next((h for h in h1s if part and key(h) == part and not names_site(h, host)), None)
 
 
 def _page_meta(tree: Any, url: str | None) -> _PageMeta:
@@ -490,8 +507,12 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         if not _links_home(h, url)
     ]
     headings = [h for h in headings if h]
-    h1 = next((h for h in tree.iter("h1") if not _links_home(h, url)), None)
-    first_h1 = _headline_text(h1, titles) if h1 is not None else ""
+    h1s = [
+        _headline_text(h, titles)
+        for h in itertools.islice(tree.iter("h1"), _MAX_HEADINGS)
+        if not _links_home(h, url)
+    ]
+    first_h1 = h1s[0] if h1s else ""
     host = title_host(url)
     title = None
     # Not meta_title: without a meta title it is trafilatura's pick among the headings, which
@@ -507,7 +528,10 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
                 if len(first_key.split()) >= 3 and title_key.endswith(" " + first_key):
                     title = first
                 break
-    if title is not None and _h1_is_headline(first_h1, title, titles, host):
+    named = _named_h1(h1s, titles, host)
+    if named is not None:
+        title = named
+    elif title is not None and _h1_is_headline(first_h1, title, titles, host):
         title = first_h1
     if title is None and headline_shaped(first_h1):
         # Where the page's first <h1> and its meta title differ, the meta title is more often
