@@ -228,6 +228,37 @@ def test_an_h1_that_says_more_than_a_title_cut_short_for_sharing_is_the_title() 
     assert clean({"html": parts}).title != expected
 
 
+def test_an_h1_that_no_heading_rivals_is_the_title_when_the_titles_hold_its_words() -> None:
+
+    def page(title: str, body: str) -> str:
+        return f"<html><head><title>{title}</title></head><body>{body}{PARAGRAPHS}</body></html>"
+
+    url = "https://atelier-velo.fr/services"
+    shop = "Réparations rapides pour vos vélos de ville | Atelier Vélo"
+    # Two words that the <title>'s headline part holds.
+    assert clean({"html": page(shop, "<h1>Réparations rapides</h1>"), "url": url}).title == (
+        "Réparations rapides"
+    )
+    # A section's name that shares no word with the titles is not the headline.
+    section = clean({"html": page(shop, "<h1>Petites annonces</h1>"), "url": url}).title
+    assert section != "Petites annonces"
+    # Without an <h1>, a lower heading that every title repeats, however short.
+    assert clean({"html": page("Tarifs", "<h2>Tarifs</h2><h2>Horaires</h2>")}).title == "Tarifs"
+    # An <h1> written as a sentence that holds most of the shortened <title>.
+    sentence = "Quand les freins du vélo grincent, un réglage simple suffit souvent."
+    brakes = page("Freins du vélo qui grincent | Atelier Vélo", f"<h1>{sentence}</h1>")
+    assert clean({"html": brakes, "url": url}).title == sentence
+    # An <h1> spelling the site's name is not the title.
+    blog = page(
+        "Atelier Vélo Paris » Blog » Les freins à disque gagnent les vélos de ville",
+        "<h1>Atelier Vélo Paris</h1>",
+    )
+    blog_url = "https://ateliervelo-paris.fr/blog/freins"
+    assert clean({"html": blog, "url": blog_url}).title == (
+        "Les freins à disque gagnent les vélos de ville"
+    )
+
+
 def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apart() -> None:
 
     def page(title: str, heading: str) -> str:

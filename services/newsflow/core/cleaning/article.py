@@ -48,6 +48,7 @@ from newsflow.core.cleaning.titles import (
     learned_title,
     names_site,
     pick_title,
+    spells_site,
     tidy_title,
     title_candidates,
     title_from_first_line,
@@ -480,14 +481,41 @@ def _named_h1(h1s: list[str], titles: list[str], host: str | None) -> str | None
     return next((h for h in h1s if part and key(h) == part and not names_site(h, host)), None)
 
 
+def _short_h1_in_titles(h1: str, titles: list[str], host: str | None) -> bool:
+    """An <h1> of one or two words that the meta title's or the <title>'s headline part holds
+    ("Design" in "Professional Design for Companies | Site"): the headline of a page named
+    by a word, where an <h1> of a section ("Top Classifieds") shares no title's words."""
+    if not (1 <= word_count(h1) < 3) or names_site(h1, host) or h1.endswith(":"):
+        return False
+    words = set(key(h1).split())
+    return any(words <= set(key(headline_part(t, host)).split()) for t in titles)
+
+
+def _sentence_h1_in_titles(h1: str, titles: list[str], host: str | None) -> bool:
+    """An <h1> written as a sentence ("Wenn das Netz langsam ist, hilft ein Neustart.") that
+    holds most of a title's headline part: the headline in full, the title a shortened one;
+    a site's tagline ending in a period holds none."""
+    if not h1.endswith(".") or not headline_shaped(h1.removesuffix(".")):
+        return False
+    words = set(key(h1).split())
+    for t in titles:
+        part = key(headline_part(t, host)).split()
+        if part and 2 * sum(w in words for w in part) >= len(part):
+            return True
+    return False
+
+
 def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     """The few metadata fields the cleaner uses, without trafilatura's full metadata pass
     (authors, site name, categories, tags, licence): that pass costs a fifth of the time.
 
-    The title: the heading (<h1>-<h3>, without a kicker or deck that its markup sets apart:
-    `_headline_text`) that repeats its meta title (Open Graph, JSON-LD) or its <title>
-    (`titles.title_from_first_line`), else its first <h1> if headline-shaped, else
-    the meta title without its site part unless it is only the site's name, else the first
+    The title: an <h1> that both titles name word for word (`_named_h1`); else the heading
+    (<h1>-<h3>, without a kicker or deck that its markup sets apart: `_headline_text`) that
+    repeats its meta title (Open Graph, JSON-LD) or its <title>
+    (`titles.title_from_first_line`), or the first <h1> that says more (`_h1_is_headline`);
+    else a lower heading that both titles name; else its first <h1> if headline-shaped, or
+    short or a sentence with the titles' words, and not spelling the site's name; else the
+    meta title without its site part unless it is only the site's name, else the first
     headline-shaped heading. `clean` replaces the last two with the learned title when the line
     model has one.
     """
@@ -533,7 +561,19 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         title = named
     elif title is not None and _h1_is_headline(first_h1, title, titles, host):
         title = first_h1
-    if title is None and headline_shaped(first_h1):
+    elif title is None:
+        # A title of one word or two that no heading repeated at length: a lower heading
+        # that every title of the page agrees with.
+        title = _named_h1(headings, titles, host)
+    if (
+        title is None
+        and (
+            headline_shaped(first_h1)
+            or _short_h1_in_titles(first_h1, titles, host)
+            or _sentence_h1_in_titles(first_h1, titles, host)
+        )
+        and not spells_site(first_h1, host)
+    ):
         # Where the page's first <h1> and its meta title differ, the meta title is more often
         # a version edited for sharing.
         title = first_h1

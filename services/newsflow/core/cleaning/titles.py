@@ -118,6 +118,15 @@ def names_site(text: str, host: str | None) -> bool:
     return bool(name) and _names_site(text, name)
 
 
+def spells_site(text: str, host: str | None) -> bool:
+    """The text spells the site's name or a piece of it ("Time 4 talks" on time4talks.com),
+    a narrower test than `names_site`, which a headline naming the site in a short phrase
+    also passes."""
+    name = site_name(host) if host else ""
+    letters = _letters(text)
+    return len(letters) >= 3 and letters in name
+
+
 def _site_part(parts: list[str], host: str | None) -> str | None:
     """Which part of "Headline | Site" names the site: the one that spells the page's host
     name ("Diveinside News" on diveinside.de), else the last part, the usual convention."""
