@@ -29,6 +29,7 @@ from newsflow.core.cleaning.titles import (
     learned_title,
     names_site,
     pick_title,
+    short_headline,
     site_name,
     tidy_title,
     title_candidates,
@@ -575,6 +576,33 @@ def test_an_address_is_never_the_learned_title() -> None:
             return np.column_stack([1 - high, high])
 
     assert learned_title(_Scores(), candidates) == headline
+
+
+def test_a_short_headline_that_the_title_sets_apart_wins_among_the_models_best_two() -> None:
+    lines = ["Glossaire | Town News", *MENU, "Glossaire", "A lexicon of local politics", *PROSE]
+    keys = [" ".join(tokens(line)) for line in lines]
+    short = short_headline(lines, "townnews.com", keys)
+    assert short == "glossaire"
+    features, probabilities = default_model().scores(lines)
+    article = list(range(len(MENU) + 3, len(lines)))
+    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    ranked = {"A lexicon of local politics": 0.5, "Glossaire": 0.3}
+
+    class _Scores:
+        def __init__(self, scores: dict[str, float]) -> None:
+            self.high = np.array([scores.get(text, 0.1) for text in candidates.texts])
+
+        def predict_proba(self, features: np.ndarray) -> np.ndarray:
+            return np.column_stack([1 - self.high, self.high])
+
+    assert learned_title(_Scores(ranked), candidates, short) == "Glossaire"
+    # Ranked third, it is a menu item the <title> happens to hold: the model's pick stays.
+    third = {**ranked, "Weather": 0.4}
+    assert "Weather" in candidates.texts
+    assert learned_title(_Scores(third), candidates, short) == "A lexicon of local politics"
+    # Only where the site part spells the host's name, and never for a <title> of one word.
+    assert short_headline(lines, "othersite.org", keys) is None
+    assert short_headline(["Glossaire", *lines[1:]], "townnews.com", keys) is None
 
 
 def test_the_learned_title_skips_bylines_dates_and_site_names() -> None:

@@ -48,6 +48,7 @@ from newsflow.core.cleaning.titles import (
     learned_title,
     names_site,
     pick_title,
+    short_headline,
     spells_site,
     tidy_title,
     title_candidates,
@@ -661,7 +662,7 @@ def _from_text(
         title = pick_title(lines, start, host, keys)
     else:
         candidates = title_candidates(lines, keys, features, probabilities, chosen, host)
-        title = learned_title(model.title, candidates)
+        title = learned_title(model.title, candidates, short_headline(lines, host, keys))
     if untitled and title is not None and _reads_as_prose(title):
         # Text without a <title> whose best headline is a sentence of prose: that is its
         # first paragraph, which stays in the text; the article has no title.

@@ -27,6 +27,7 @@ _NOT_HEADLINE_END = (".", ":", "...", "…", ";", ",")
 _MIN_TITLE_TOKENS = 3
 _MIN_EXACT_TOKENS = 2  # a one-word first line ("Search", "PODCAST") names no article
 _MAX_TITLE_TOKENS = 40
+_SHORT_RANK = 2  # see learned_title
 _MIN_OVERLAP = 0.5
 # Second-level labels under a country code: the name is the label before them (hoy.com.py).
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne", "go"})
@@ -217,6 +218,22 @@ def headline_line(lines: list[str], host: str | None, keys: list[str]) -> int | 
     return index if keys[index] in parts or keys[index] in keys[0] else None
 
 
+def short_headline(lines: list[str], host: str | None, keys: list[str]) -> str | None:
+    """The key of a line that is the <title>'s headline part when that part is a word or two
+    and the <title> sets it apart from the site's name ("Penny - Some Wiki"), or None. A
+    <title> of one word alone ("Rechercher") names no article; one with a site part may."""
+    parts = _parts(lines[0]) if lines and lines[0] else []
+    site = _site_part(parts, host)
+    # Only a site part that spells the host's name: the last part taken for the site by
+    # convention may be the headline ("Local Paper - Headline").
+    if site is None or not names_site(site, host):
+        return None
+    headline = _key(headline_part(lines[0], host))
+    if not headline or len(headline.split()) >= _MIN_EXACT_TOKENS + 1:
+        return None
+    return headline if headline in keys[1:] else None
+
+
 def pick_title(
     lines: list[str],
     article_start: int | None,
@@ -387,14 +404,21 @@ def title_candidates(
     return TitleCandidates(texts, rows, text_keys, as_titled)
 
 
-def learned_title(model: Classifier, candidates: TitleCandidates) -> str | None:
+def learned_title(
+    model: Classifier, candidates: TitleCandidates, short: str | None = None
+) -> str | None:
     """The candidate the title model finds most likely to be the headline.
 
     The model is trained on words alone (every spelling of the headline is labelled right),
     so among lines with the chosen one's words, the one spelled as in the <title> is taken:
     "Forums-Regeln" rather than a later "Forums - Regeln", the headline rather than the same
     words ending in a full stop. An e-mail or web address is no headline, whatever its score
-    (a contact line the model took for a title)."""
+    (a contact line the model took for a title).
+
+    short: the <title>'s headline part of a word or two (`short_headline`), taken when the
+    model ranks it among its two best: a headline that short looks like a menu item to the
+    model, while a section's name ("News | Site") that the <title> holds ranks lower than
+    the page's real headline."""
     if not candidates.texts:
         return None
     scores = model.predict_proba(candidates.features)[:, 1]
@@ -403,6 +427,16 @@ def learned_title(model: Classifier, candidates: TitleCandidates) -> str | None:
         return None
     scores = np.where(addresses, -1.0, scores)
     best = int(np.argmax(scores))
+    if short is not None:
+        ranked: list[str] = []
+        for row in np.argsort(-scores, kind="stable").tolist():
+            if candidates.keys[row] not in ranked:
+                ranked.append(candidates.keys[row])
+            if candidates.keys[row] == short:
+                best = row
+                break
+            if len(ranked) == _SHORT_RANK:
+                break
     if not candidates.as_titled[best]:
         key = candidates.keys[best]
         for row, text in enumerate(candidates.texts):
