@@ -276,6 +276,32 @@ def test_a_numbered_list_that_the_article_began_runs_to_its_end() -> None:
     assert not any(league in body for league in leagues)
 
 
+def test_a_paragraph_after_a_label_of_the_article_and_closing_sentences_join_it() -> None:
+    answers = [
+        "Nous avons construit le pont en trois ans, avec les habitants du quartier, pas à pas.",
+        "Les riverains ont choisi la couleur des garde-corps lors de trois réunions publiques.",
+        "Le chantier a employé des apprentis du lycée technique voisin pendant deux étés.",
+    ]
+    closing = [
+        "Le pont ouvrira au printemps, si la météo le permet, après une dernière inspection.",
+        "Une fête de quartier marquera son ouverture, avec un concert sur la rive gauche.",
+    ]
+    speaker = "Marie Dupont"
+    lines = ["Entretien | Le Journal", "Accueil", speaker, answers[0], speaker, answers[1]]
+    lines += [speaker, answers[2], *closing, "Commentaires", "Bravo pour ce pont, enfin !"]
+    probabilities = np.array([0.0, 0.05, 0.6, 0.95, 0.6, 0.95, 0.2, 0.4, 0.25, 0.12, 0.05, 0.3])
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.5)
+    # The answer after the speaker's name seen inside the article, then the closing
+    # sentences that run on to "Commentaires"; not the comment after it.
+    assert select_article(lines, probabilities, params) == [2, 3, 4, 5, 7, 8, 9]
+    # Without the marker, sentences the model scores that low stay out.
+    unmarked = [*lines[:10], "Partager", lines[11]]
+    assert select_article(unmarked, probabilities, params) == [2, 3, 4, 5, 7]
+    # A short line that the article did not hold ends it (a menu item).
+    menu = [*lines[:6], "Newsletter", *lines[7:]]
+    assert select_article(menu, probabilities, params) == [2, 3, 4, 5]
+
+
 def test_short_gaps_are_bridged_and_long_ones_split_regions() -> None:
     tokens_per_line = np.full(12, 20.0)
     bridged = np.array([0.0, 0.9, 0.9, 0.2, 0.2, 0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0])

@@ -71,6 +71,12 @@ _CREDIT_MAX_WORDS = 15
 _LIST_ITEM = re.compile(r"^(\d{1,3})\s*[.)]\s+\S")
 _LIST_LOOKBACK = 4
 _LIST_GAP = 1
+# `_closing_lines`: a label of at most this many tokens; the paragraph after it, and the
+# closing sentences before an end marker, at least this likely (the region's own edge
+# widening, in lines.py, asks 0.3 of lines next to it).
+_LABEL_TOKENS = 6
+_AFTER_LABEL_PROBABILITY = 0.3
+_CLOSING_PROBABILITY = 0.1
 _HEADING_NOISE = re.compile(r"[\d\W_]+")
 _NO_COMMENTS = re.compile(r"\W*0\b")
 # Inline boxes carry a headline or a sentence after their label ("À lire aussi » ...").
@@ -220,6 +226,7 @@ def select_article(
             first -= 1
         chosen = [*range(first, chosen[0]), *chosen]
         chosen = [*chosen, *_list_continued(lines, chosen[0], chosen[-1])]
+        chosen = [*chosen, *_closing_lines(lines, probabilities, tokens, chosen)]
         total = sum(tokens[i] for i in chosen)
         before = 0.0
         members = set(chosen)
@@ -232,6 +239,47 @@ def select_article(
             if index in members:
                 before += tokens[index]
     return [i for i in chosen if not _furniture(lines[i])]
+
+
+def _closing_lines(
+    lines: list[str],
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    chosen: list[int],
+) -> list[int]:
+    """The article's lines after its region that the region's edge left out.
+
+    - A paragraph after a short line that already stood inside the article (a speaker's
+      name in an interview, an "ADVERTISEMENT" slot, a "___" rule) when the model half
+      believes in it: the label, seen again, is what weakened its neighbour.
+    - Then the sentences that run on to a marker ending the article ("Commentaires"): its
+      closing paragraphs, which stage 2 scores low for the comments below them.
+    """
+    last = chosen[-1]
+    inside = {lines[i] for i in range(chosen[0], last + 1)}
+    added: list[int] = []
+    i = last + 1
+    while (
+        i + 1 < len(lines)
+        and lines[i] in inside
+        and tokens[i] <= _LABEL_TOKENS
+        and probabilities[i + 1] >= _AFTER_LABEL_PROBABILITY
+        and tokens[i + 1] >= _LEAD_TOKENS
+    ):
+        added.append(i + 1)
+        i += 2
+    run = []
+    while (
+        i < len(lines)
+        and tokens[i] >= _LEAD_TOKENS
+        and probabilities[i] >= _CLOSING_PROBABILITY
+        and _SENTENCE_END.search(lines[i].rstrip())
+    ):
+        run.append(i)
+        i += 1
+    if run and i < len(lines) and is_end_marker(lines[i]):
+        added += run
+    return added
 
 
 def _list_continued(lines: list[str], first: int, last: int) -> list[int]:
