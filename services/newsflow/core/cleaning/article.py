@@ -490,7 +490,9 @@ def _headline_text(heading: Any, titles: list[str]) -> str:
     return _text(heading)
 
 
-def _h1_is_headline(h1: str, chosen: str, titles: list[str], host: str | None) -> bool:
+def _h1_is_headline(
+    h1: str, chosen: str, titles: list[str], heads: list[str], host: str | None
+) -> bool:
     """Whether the page's first <h1> is its headline rather than the heading chosen for
     repeating its meta title or <title>.
 
@@ -499,17 +501,18 @@ def _h1_is_headline(h1: str, chosen: str, titles: list[str], host: str | None) -
     half under a kicker), or when it holds the chosen heading's words, or a title of one part,
     and says more after them (titles cut short for sharing: "Le budget est voté" for
     "Le budget est voté malgré l'opposition"). Not when it only adds words before them (a
-    kicker), nor a site or section name after a separator, nor when it names the site."""
+    kicker), nor a site or section name after a separator, nor when it names the site.
+    heads: each title's headline part, as a key."""
     h1_key = key(h1)
     if not headline_shaped(h1) or not key(chosen) or h1_key == key(chosen):
         return False
     if names_site(h1, host):
         return False
-    if any(h1_key == key(headline_part(t, host)) for t in titles):
+    if h1_key in heads:
         return True
     own_parts = {key(part) for part in title_parts(h1)}
     # Titles of one part only: a part of "Kicker: Headline - Deck" is found in many <h1>s.
-    whole = [key(t) for t in titles if key(headline_part(t, host)) == key(t)]
+    whole = [head for t, head in zip(titles, heads, strict=True) if head == key(t)]
     shorter = [key(chosen), *(k for k in whole if len(k.split()) >= _MIN_SAID_WORDS)]
     return any(
         k not in own_parts and f" {k} " in f" {h1_key} " and not h1_key.endswith(" " + k)
@@ -518,37 +521,37 @@ def _h1_is_headline(h1: str, chosen: str, titles: list[str], host: str | None) -
     )
 
 
-def _named_h1(h1s: list[str], titles: list[str], host: str | None) -> str | None:
+def _named_h1(h1s: list[str], heads: list[str], host: str | None) -> str | None:
     """The first <h1> that is the headline part of the meta title and of the <title> word
     for word, however short ("Penny" for "Penny - Some Wiki" twice): every title of the page
     agrees with it, which a heading matched loosely, a learned title and a first <h1> naming
     the site lose to."""
-    parts = {key(headline_part(t, host)) for t in titles}
+    parts = set(heads)
     if len(parts) != 1:
         return None
     (part,) = parts
     return next((h for h in h1s if part and key(h) == part and not names_site(h, host)), None)
 
 
-def _short_h1_in_titles(h1: str, titles: list[str], host: str | None) -> bool:
+def _short_h1_in_titles(h1: str, heads: list[str], host: str | None) -> bool:
     """An <h1> of one or two words that the meta title's or the <title>'s headline part holds
     ("Design" in "Professional Design for Companies | Site"): the headline of a page named
     by a word, where an <h1> of a section ("Top Classifieds") shares no title's words."""
     if not (1 <= word_count(h1) < 3) or names_site(h1, host) or h1.endswith(":"):
         return False
     words = set(key(h1).split())
-    return any(words <= set(key(headline_part(t, host)).split()) for t in titles)
+    return any(words <= set(head.split()) for head in heads)
 
 
-def _sentence_h1_in_titles(h1: str, titles: list[str], host: str | None) -> bool:
+def _sentence_h1_in_titles(h1: str, heads: list[str]) -> bool:
     """An <h1> written as a sentence ("Wenn das Netz langsam ist, hilft ein Neustart.") that
     holds most of a title's headline part: the headline in full, the title a shortened one;
     a site's tagline ending in a period holds none."""
     if not h1.endswith(".") or not headline_shaped(h1.removesuffix(".")):
         return False
     words = set(key(h1).split())
-    for t in titles:
-        part = key(headline_part(t, host)).split()
+    for head in heads:
+        part = head.split()
         if part and 2 * sum(w in words for w in part) >= len(part):
             return True
     return False
@@ -605,21 +608,23 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
                 if len(first_key.split()) >= 3 and title_key.endswith(" " + first_key):
                     title = first
                 break
-    named = _named_h1(h1s, titles, host)
+    # Each title's headline part, which the <h1> rules below compare with.
+    heads = [key(headline_part(t, host)) for t in titles]
+    named = _named_h1(h1s, heads, host)
     if named is not None:
         title = named
-    elif title is not None and _h1_is_headline(first_h1, title, titles, host):
+    elif title is not None and _h1_is_headline(first_h1, title, titles, heads, host):
         title = first_h1
     elif title is None:
         # A title of one word or two that no heading repeated at length: a lower heading
         # that every title of the page agrees with.
-        title = _named_h1(headings, titles, host)
+        title = _named_h1(headings, heads, host)
     if (
         title is None
         and (
             headline_shaped(first_h1)
-            or _short_h1_in_titles(first_h1, titles, host)
-            or _sentence_h1_in_titles(first_h1, titles, host)
+            or _short_h1_in_titles(first_h1, heads, host)
+            or _sentence_h1_in_titles(first_h1, heads)
         )
         and not spells_site(first_h1, host)
     ):

@@ -28,6 +28,7 @@ _MIN_TITLE_TOKENS = 3
 _MIN_EXACT_TOKENS = 2  # a one-word first line ("Search", "PODCAST") names no article
 _MAX_TITLE_TOKENS = 40
 _SHORT_RANK = 2  # see learned_title
+_SHORT_HEADLINE_TOKENS = 2  # see short_headline
 _MIN_OVERLAP = 0.5
 # Second-level labels under a country code: the name is the label before them (hoy.com.py).
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne", "go"})
@@ -229,7 +230,7 @@ def short_headline(lines: list[str], host: str | None, keys: list[str]) -> str |
     if site is None or not names_site(site, host):
         return None
     headline = _key(headline_part(lines[0], host))
-    if not headline or len(headline.split()) >= _MIN_EXACT_TOKENS + 1:
+    if not headline or len(headline.split()) > _SHORT_HEADLINE_TOKENS:
         return None
     return headline if headline in keys[1:] else None
 
