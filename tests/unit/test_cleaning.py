@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from trafilatura.utils import load_html
 
 from newsflow.core.cleaning import clean, normalize_unicode
-from newsflow.core.cleaning.article import long_enough
+from newsflow.core.cleaning.article import _page_meta, long_enough
 from newsflow.errors import RejectedArticle
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_article.txt"
@@ -257,6 +258,23 @@ def test_an_h1_that_no_heading_rivals_is_the_title_when_the_titles_hold_its_word
     assert clean({"html": blog, "url": blog_url}).title == (
         "Les freins à disque gagnent les vélos de ville"
     )
+
+
+def test_a_short_h1_is_the_title_of_a_page_without_titles_when_no_link_or_h1_rivals_it() -> None:
+
+    def page(body: str) -> str:
+        return f"<html><head><title></title></head><body>{body}{PARAGRAPHS}</body></html>"
+
+    def meta(body: str) -> tuple[str | None, bool]:
+        found = _page_meta(load_html(page(body)), None)
+        return found.title, found.title_from_heading
+
+    nav = "<nav><a href='/'>Accueil</a><a href='/sport'>Sport</a></nav>"
+    assert meta(f"{nav}<h1>Bel effort</h1>") == ("Bel effort", True)
+    # A section's name: a link of the menu, or one <h1> among the page's boxes. (What the
+    # cleaner falls back on then is another rule's, or the learned title.)
+    assert meta(f"{nav}<h1>Sport</h1>")[1] is False
+    assert meta(f"{nav}<h1>Bel effort</h1><h1>Galerie photo</h1>")[1] is False
 
 
 def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apart() -> None:

@@ -533,14 +533,29 @@ def _named_h1(h1s: list[str], heads: list[str], host: str | None) -> str | None:
     return next((h for h in h1s if part and key(h) == part and not names_site(h, host)), None)
 
 
-def _short_h1_in_titles(h1: str, heads: list[str], host: str | None) -> bool:
+def _short_h1_in_titles(
+    h1: str, heads: list[str], host: str | None, alone: bool = False, tree: Any = None
+) -> bool:
     """An <h1> of one or two words that the meta title's or the <title>'s headline part holds
     ("Design" in "Professional Design for Companies | Site"): the headline of a page named
-    by a word, where an <h1> of a section ("Top Classifieds") shares no title's words."""
+    by a word, where an <h1> of a section ("Top Classifieds") shares no title's words.
+
+    On a page without titles (heads empty), the <h1> that is alone on the page (alone) and
+    is no link's text: a section's name is one <h1> among those of the page's boxes, or an
+    entry of its menu."""
     if not (1 <= word_count(h1) < 3) or names_site(h1, host) or h1.endswith(":"):
         return False
+    if not heads:
+        return (
+            alone and tree is not None and not is_navigation(h1) and key(h1) not in _link_keys(tree)
+        )
     words = set(key(h1).split())
     return any(words <= set(head.split()) for head in heads)
+
+
+def _link_keys(tree: Any) -> frozenset[str]:
+    """The words of every link's text on the page, as keys."""
+    return frozenset(key(_text(link)) for link in tree.iter("a"))
 
 
 def _sentence_h1_in_titles(h1: str, heads: list[str]) -> bool:
@@ -566,7 +581,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     repeats its meta title (Open Graph, JSON-LD) or its <title>
     (`titles.title_from_first_line`), or the first <h1> that says more (`_h1_is_headline`);
     else a lower heading that both titles name; else its first <h1> if headline-shaped, or
-    short or a sentence with the titles' words, and not spelling the site's name; else the
+    short or a sentence with the titles' words (short and the page's only <h1> when it has no
+    title), and not spelling the site's name; else the
     meta title without its site part unless it is only the site's name, else the first
     headline-shaped heading. `clean` replaces the last two with the learned title when the line
     model has one.
@@ -623,7 +639,7 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         title is None
         and (
             headline_shaped(first_h1)
-            or _short_h1_in_titles(first_h1, heads, host)
+            or _short_h1_in_titles(first_h1, heads, host, len(h1s) == 1, tree)
             or _sentence_h1_in_titles(first_h1, heads)
         )
         and not spells_site(first_h1, host)
