@@ -534,7 +534,7 @@ def _named_h1(h1s: list[str], heads: list[str], host: str | None) -> str | None:
 
 
 def _short_h1_in_titles(
-    h1: str, heads: list[str], host: str | None, alone: bool = False, tree: Any = None
+    h1: str, heads: list[str], host: str | None, alone: bool, tree: Any
 ) -> bool:
     """An <h1> of one or two words that the meta title's or the <title>'s headline part holds
     ("Design" in "Professional Design for Companies | Site"): the headline of a page named
@@ -546,9 +546,7 @@ def _short_h1_in_titles(
     if not (1 <= word_count(h1) < 3) or names_site(h1, host) or h1.endswith(":"):
         return False
     if not heads:
-        return (
-            alone and tree is not None and not is_navigation(h1) and key(h1) not in _link_keys(tree)
-        )
+        return alone and not is_navigation(h1) and key(h1) not in _link_keys(tree)
     words = set(key(h1).split())
     return any(words <= set(head.split()) for head in heads)
 
@@ -596,18 +594,16 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     # Not trafilatura's fallback title: on pages without a meta title it is the <h1> itself.
     titles = [t for t in (meta.title, page_title) if t]
     # <h1> first; some sites put the headline in an <h2> or <h3> under a section name.
-    headings = [
-        _headline_text(h, titles)
+    by_tag = {
+        tag: [
+            _headline_text(h, titles)
+            for h in itertools.islice(tree.iter(tag), _MAX_HEADINGS)
+            if not _links_home(h, url)
+        ]
         for tag in ("h1", "h2", "h3")
-        for h in itertools.islice(tree.iter(tag), _MAX_HEADINGS)
-        if not _links_home(h, url)
-    ]
-    headings = [h for h in headings if h]
-    h1s = [
-        _headline_text(h, titles)
-        for h in itertools.islice(tree.iter("h1"), _MAX_HEADINGS)
-        if not _links_home(h, url)
-    ]
+    }
+    h1s = by_tag["h1"]
+    headings = [h for texts in by_tag.values() for h in texts if h]
     first_h1 = h1s[0] if h1s else ""
     host = title_host(url)
     title = None
