@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from newsflow.core.cleaning import clean, word_count
-from newsflow.core.cleaning.article import select_article
+from newsflow.core.cleaning.article import _standfirst_lines, select_article
 from newsflow.core.cleaning.dump import decode_html, html_to_dump, html_to_lines
 from newsflow.core.cleaning.features import (
     BASE_NAMES,
@@ -340,6 +340,35 @@ def test_a_lead_repeated_in_a_teaser_after_the_article_is_its_lead() -> None:
     other = lines.copy()
     other[5] = "A closing line of another story that runs about as long as the lead does."
     assert select_article(other, probabilities, params) == [3, 4, 6, 7]
+
+
+def test_a_standfirst_under_the_headline_joins_the_article_and_a_byline_does_not() -> None:
+    standfirst = (
+        "The new bridge over the river opens to traffic this week, after three years of work."
+    )
+    lines = [
+        "Bridge opens | Town News",
+        "Home",
+        "Bridge opens",
+        standfirst,
+        "By Anna Smith, published 3 May 2022 at noon in the Town section",
+        "Photo: the bridge at dusk",
+        "The mayor and the engineers who built it will walk across it on Saturday morning.",
+        *PROSE[:3],
+    ]
+    probabilities = np.array([0.0, 0.05, 0.1, 0.45, 0.4, 0.35, 0.6, 0.95, 0.95, 0.95])
+    # The byline (a year) and the short caption stay out, as does any line once the headline
+    # is missing or too far above the article.
+    assert _standfirst_lines(lines, probabilities, [6, 7, 8, 9], 2) == [3]
+    assert _standfirst_lines(lines, probabilities, [6, 7, 8, 9], None) == []
+    assert _standfirst_lines(lines, probabilities, [], 2) == []
+    far = ["Bridge opens | Town News", "Bridge opens", *["Menu item"] * 12, *lines[3:]]
+    far_probabilities = np.concatenate([[0.0, 0.1], np.full(12, 0.05), probabilities[3:]])
+    assert _standfirst_lines(far, far_probabilities, [17, 18, 19, 20], 1) == []
+    # A line the model does not half believe in is no standfirst.
+    weak = probabilities.copy()
+    weak[3] = 0.2
+    assert _standfirst_lines(lines, weak, [6, 7, 8, 9], 2) == []
 
 
 def test_the_title_line_is_never_part_of_the_article_and_weak_pages_still_give_text() -> None:

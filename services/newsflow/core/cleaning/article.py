@@ -40,7 +40,7 @@ from newsflow.core.cleaning.lines import (
     default_model,
     token_counts,
 )
-from newsflow.core.cleaning.text import key, normalize_unicode, tokens, word_count
+from newsflow.core.cleaning.text import TOKEN, key, normalize_unicode, tokens, word_count
 from newsflow.core.cleaning.titles import (
     headline_line,
     headline_part,
@@ -95,6 +95,13 @@ _SHORT_PROSE_SHARE = 0.7
 # A first line this long, ending a sentence, is prose rather than a page title.
 _PROSE_FIRST_LINE_WORDS = 12
 _LEAD_TOKENS = 12
+# A standfirst sits between the headline and the article, under a byline, a date or a
+# picture, where the model half believes in it (its neighbours are furniture).
+_STANDFIRST_WINDOW = 12
+_STANDFIRST_PROBABILITY = 0.3
+_STANDFIRST_TOKENS = 8
+# A year, an address or code marks a byline, a dateline or a script, not a standfirst.
+_NOT_STANDFIRST = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|://|[{};]")
 # Shorter descriptions are taglines or one-line decks, which article bodies seldom include.
 _STANDFIRST_MIN_WORDS = 30
 _STANDFIRST_PROBE_WORDS = 6
@@ -239,6 +246,31 @@ def select_article(
             if index in members:
                 before += tokens[index]
     return [i for i in chosen if not _furniture(lines[i])]
+
+
+def _standfirst_lines(
+    lines: list[str],
+    probabilities: npt.NDArray[np.float64],
+    chosen: list[int],
+    headline: int | None,
+) -> list[int]:
+    """The lines between the headline (the line repeating the <title>) and the article's
+    first line (chosen: `select_article`'s) that read like its standfirst: a sentence or two
+    the model half believes in, set apart from the body by a byline, a date or a picture,
+    which is what kept them out of the region."""
+    if headline is None or not chosen:
+        return []
+    first = chosen[0]
+    if not headline < first <= headline + _STANDFIRST_WINDOW:
+        return []
+    return [
+        i
+        for i in range(headline + 1, first)
+        if probabilities[i] >= _STANDFIRST_PROBABILITY
+        and len(TOKEN.findall(lines[i])) >= _STANDFIRST_TOKENS
+        and _NOT_STANDFIRST.search(lines[i]) is None
+        and not _furniture(lines[i])
+    ]
 
 
 def _closing_lines(
@@ -719,9 +751,13 @@ def _from_text(
     if untitled:  # no <title> line: the model expects one
         lines, line_tokens, keys = ["", *lines], [[], *line_tokens], ["", *keys]
     features, probabilities = model.scores(lines, line_tokens)
-    chosen = select_article(lines, probabilities, model.region, headline_line(lines, host, keys))
+    headline = headline_line(lines, host, keys)
+    chosen = select_article(lines, probabilities, model.region, headline)
+    # The title model was trained on the region alone: the standfirst joins the text after.
+    body = [*_standfirst_lines(lines, probabilities, chosen, headline), *chosen]
+    article = [lines[i] for i in body]
     if title_hint:
-        return [lines[i] for i in chosen], title_hint
+        return article, title_hint
     start = chosen[0] if chosen else None
     if model.title is None:
         title = pick_title(lines, start, host, keys)
@@ -732,7 +768,7 @@ def _from_text(
         # Text without a <title> whose best headline is a sentence of prose: that is its
         # first paragraph, which stays in the text; the article has no title.
         title = None
-    return [lines[i] for i in chosen], title
+    return article, title
 
 
 # Limits that no news article reaches and that hostile pages do: parsing a page of hundreds of
