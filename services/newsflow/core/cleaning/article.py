@@ -610,7 +610,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     (<h1>-<h3>, without a kicker or deck that its markup sets apart: `_headline_text`) that
     repeats its meta title (Open Graph, JSON-LD) or its <title>
     (`titles.title_from_first_line`), or the first <h1> that says more (`_h1_is_headline`);
-    else a lower heading that both titles name; else its first <h1> if headline-shaped, or
+    else a lower heading that both titles name; else an <h1> repeating a title's part other
+    than the first (`_h1_repeating_a_part`); else its first <h1> if headline-shaped, or
     short or a sentence with the titles' words (short and the page's only <h1> when it has no
     title), and not spelling the site's name; else the
     meta title without its site part unless it is only the site's name, else the first
@@ -663,6 +664,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         # A title of one word or two that no heading repeated at length: a lower heading
         # that every title of the page agrees with.
         title = _named_h1(headings, heads, host)
+    if title is None:
+        title = _h1_repeating_a_part(h1s, titles, host)
     if (
         title is None
         and (
@@ -684,6 +687,17 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     # Dates from the page's markup and URL, without htmldate's extensive search of the text.
     date = find_date(tree, **{**set_date_params(False), "url": url})
     return _PageMeta(title, date, meta.description, from_heading)
+
+
+def _h1_repeating_a_part(h1s: list[str], titles: list[str], host: str | None) -> str | None:
+    """An <h1> shaped like a headline that repeats one part of a title word for word, where
+    the convention took another part for the headline ("The Valley Herald | Reports: mill to
+    cut 2,000 jobs" over an <h1> of the last part)."""
+    parts = {key(part) for t in titles for part in title_parts(t)[1:]}
+    for h1 in h1s:
+        if headline_shaped(h1) and key(h1) in parts and not spells_site(h1, host):
+            return h1
+    return None
 
 
 def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
