@@ -392,6 +392,28 @@ def test_picture_credits_are_not_article_text() -> None:
     assert all(line in body for line in kept)
 
 
+def test_tag_lists_are_not_article_text() -> None:
+    tags = [
+        "Tags: conseil municipal, budget, impôts",
+        "Mots-clés : Budget • Mairie",
+        "Filed under: Politics",
+        "Schlagwörter:",
+    ]
+    # A label glued to a sentence, and a sentence after a "Keywords" label, are text.
+    kept = [
+        "Filed under: Politics The council voted the town's budget after a night of debate.",
+        "Keywords: the council voted to raise taxes, which angered residents of the north.",
+    ]
+    lines = [LONG, tags[0], LONG.replace("budget", "plan"), *tags[1:], *kept]
+    html = "".join(f"<p>{line}</p>" for line in lines)
+    page = f"<html><head><title>Budget voté</title></head><body><article>{html}"
+    body = clean({"html": page}).body.split("\n")
+    assert not any(tag in body for tag in tags)
+    assert all(line in body for line in kept)
+    dump = "\n\n".join(["Un titre pour cet article", LONG, tags[0], LONG.replace("budget", "plan")])
+    assert tags[0] not in clean({"text": dump}).body
+
+
 def test_comments_end_the_article() -> None:
     comment = "Je ne suis pas du tout d'accord avec cette décision du conseil municipal, elle coûte trop cher."
     text = f"Un titre pour cet article\n\n{LONG}\n\nVos réactions (2)\n\n{comment}\n\n{comment} Vraiment."

@@ -116,3 +116,29 @@ INLINE_MARKERS = frozenset(
         "related stories",
     }
 )
+
+# Labels of a post's tag list ("Tags: Politik, Wirtschaft", "Filed under: Recipes, Soups"),
+# compared case-insensitively with what comes before a line's first ':'.
+TAG_LABELS = frozenset(
+    {
+        "tags",
+        "tag",
+        "tagged",
+        "tagged with",
+        "filed under",
+        "keywords",
+        "mots-clés",
+        "mots clés",
+        "étiquettes",
+        "schlagwörter",
+        "schlagworte",
+        "stichwörter",
+        "stichworte",
+        "etiquetas",
+        "palabras clave",
+        "etichette",
+        "parole chiave",
+        "trefwoorden",
+        "tagi",
+    }
+)

@@ -56,7 +56,13 @@ from newsflow.core.cleaning.titles import (
 )
 from newsflow.core.contracts import SCHEMA_VERSION
 from newsflow.core.ids import article_id, content_hash, to_utc_iso
-from newsflow.core.vocabulary import END_HEADINGS, END_MARKERS, INLINE_MARKERS, NAVIGATION
+from newsflow.core.vocabulary import (
+    END_HEADINGS,
+    END_MARKERS,
+    INLINE_MARKERS,
+    NAVIGATION,
+    TAG_LABELS,
+)
 from newsflow.errors import RejectedArticle
 
 _MARKER_MAX_WORDS = 12
@@ -67,6 +73,10 @@ _CREDIT = re.compile(
     r"©|\(c\)|\b(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:", re.IGNORECASE
 )
 _CREDIT_MAX_WORDS = 15
+# A tag list: its label, then nothing, one short tag, or short items between separators (not
+# a sentence that a label was glued to: "Filed under: News The plant stopped ...").
+_TAG_SEPARATORS = re.compile(r"\s*[,;•|·]\s*")
+_TAG_MAX_WORDS = 4
 # A numbered list's item: "3. …", "3) …" (not a year: "2019. …").
 _LIST_ITEM = re.compile(r"^(\d{1,3})\s*[.)]\s+\S")
 _LIST_LOOKBACK = 4
@@ -198,8 +208,18 @@ def _drop_repeats(paragraphs: list[str]) -> list[str]:
 
 def _furniture(line: str) -> bool:
     """Navigation labels, inline boxes ("À lire aussi : ...", paywall and newsletter
-    notices) and picture credits: fixed wording, dropped wherever they are."""
-    return is_navigation(line) or is_inline_marker(line) or _is_credit(line)
+    notices), picture credits and tag lists: fixed wording, dropped wherever they are."""
+    return is_navigation(line) or is_inline_marker(line) or _is_credit(line) or _is_tag_list(line)
+
+
+def _is_tag_list(line: str) -> bool:
+    label, colon, rest = line.partition(":")
+    if not colon or " ".join(label.casefold().split()) not in TAG_LABELS:
+        return False
+    items = [item for item in _TAG_SEPARATORS.split(rest.strip().rstrip(".")) if item]
+    if len(items) <= 1:
+        return word_count(rest) <= _TAG_MAX_WORDS
+    return sum(word_count(item) for item in items) <= _TAG_MAX_WORDS * len(items)
 
 
 def _is_credit(line: str) -> bool:
