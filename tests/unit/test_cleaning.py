@@ -414,6 +414,17 @@ def test_tag_lists_are_not_article_text() -> None:
     assert tags[0] not in clean({"text": dump}).body
 
 
+def test_share_buttons_are_not_article_text() -> None:
+    buttons = ["Tweet", "Facebook", "| Share this article on |", "Artikel teilen"]
+    sentence = "Facebook a retiré la page du conseil municipal après la publication du budget."
+    lines = [LONG, *buttons, sentence, LONG.replace("budget", "plan")]
+    html = "".join(f"<p>{line}</p>" for line in lines)
+    page = f"<html><head><title>Budget voté</title></head><body><article>{html}"
+    body = clean({"html": page}).body.split("\n")
+    assert not any(button in body for button in buttons)
+    assert sentence in body
+
+
 def test_comments_end_the_article() -> None:
     comment = "Je ne suis pas du tout d'accord avec cette décision du conseil municipal, elle coûte trop cher."
     text = f"Un titre pour cet article\n\n{LONG}\n\nVos réactions (2)\n\n{comment}\n\n{comment} Vraiment."

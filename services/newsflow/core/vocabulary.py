@@ -58,6 +58,33 @@ NAVIGATION = frozenset(
     }
 )
 
+# Share buttons' labels, which scrapers keep as lines of their own. Not in NAVIGATION: the
+# enricher reads that one to reject entities, and "Facebook" in a sentence is a company.
+SHARE_LABELS = frozenset(
+    {
+        "tweet",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "linkedin",
+        "pinterest",
+        "share this",
+        "share this post",
+        "share this story",
+        "share this article on",
+        "share on facebook",
+        "share on twitter",
+        "partager sur instagram",
+        "partager sur linkedin",
+        "partager sur whatsapp",
+        "teilen",
+        "artikel teilen",
+        "teilen sie dies mit",
+        "compartir",
+        "condividi",
+    }
+)
+
 # Lines after which a text dump no longer belongs to the article: comment sections. (Lists of
 # related or most-read articles also sit inside articles' markup on many sites: the line model
 # judges those.)

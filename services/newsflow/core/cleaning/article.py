@@ -61,6 +61,7 @@ from newsflow.core.vocabulary import (
     END_MARKERS,
     INLINE_MARKERS,
     NAVIGATION,
+    SHARE_LABELS,
     TAG_LABELS,
 )
 from newsflow.errors import RejectedArticle
@@ -147,8 +148,9 @@ class CleanArticle:
 
 
 def is_navigation(line: str) -> bool:
-    stripped = line.strip().rstrip(":›>»|").strip()
-    return " ".join(stripped.casefold().split()) in NAVIGATION
+    stripped = line.strip().strip("|").rstrip(":›>»").strip()
+    label = " ".join(stripped.casefold().split())
+    return label in NAVIGATION or label in SHARE_LABELS
 
 
 def _starts_with_any(
