@@ -40,7 +40,7 @@ from newsflow.core.cleaning.lines import (
     default_model,
     token_counts,
 )
-from newsflow.core.cleaning.text import TOKEN, key, normalize_unicode, tokens, word_count
+from newsflow.core.cleaning.text import key, normalize_unicode, tokens, word_count
 from newsflow.core.cleaning.titles import (
     headline_line,
     headline_part,
@@ -285,11 +285,12 @@ def _standfirst_lines(
     first = chosen[0]
     if not headline < first <= headline + _STANDFIRST_WINDOW:
         return []
+    counts = token_counts(lines[headline + 1 : first])
     return [
         i
-        for i in range(headline + 1, first)
+        for i, count in enumerate(counts, headline + 1)
         if probabilities[i] >= _STANDFIRST_PROBABILITY
-        and len(TOKEN.findall(lines[i])) >= _STANDFIRST_TOKENS
+        and count >= _STANDFIRST_TOKENS
         and _NOT_STANDFIRST.search(lines[i]) is None
         and not _furniture(lines[i])
     ]
