@@ -277,12 +277,15 @@ def test_a_short_h1_is_the_title_of_a_page_without_titles_when_no_link_or_h1_riv
     assert meta(f"{nav}<h1>Bel effort</h1><h1>Galerie photo</h1>")[1] is False
 
 
-def test_an_h1_repeating_the_last_part_of_the_title_is_the_headline() -> None:
+def _herald_meta(title: str, body: str) -> tuple[str | None, bool]:
+    """The title and whether a heading gave it, for a page of vherald.example."""
+    html = f"<html><head><title>{title}</title></head><body>{body}{PARAGRAPHS}</body></html>"
+    found = _page_meta(load_html(html), "https://www.vherald.example/story/1")
+    return found.title, found.title_from_heading
 
-    def meta(title: str, body: str) -> tuple[str | None, bool]:
-        html = f"<html><head><title>{title}</title></head><body>{body}{PARAGRAPHS}</body></html>"
-        found = _page_meta(load_html(html), "https://www.vherald.example/story/1")
-        return found.title, found.title_from_heading
+
+def test_an_h1_repeating_the_last_part_of_the_title_is_the_headline() -> None:
+    meta = _herald_meta
 
     # The paper's name first, the headline last: not the notice in the first <h1>.
     title = "The Valley Herald | Reports: mill to cut up to 2,000 jobs"
@@ -291,6 +294,20 @@ def test_an_h1_repeating_the_last_part_of_the_title_is_the_headline() -> None:
     assert meta(title, f"{notice}<h1>{headline}</h1>") == (headline, True)
     # Without an <h1> repeating that part, the first <h1> is left to the later rules.
     assert meta(title, notice)[0] == "This page requires a javascript enabled browser"
+
+
+def test_style_rules_inside_a_heading_are_not_its_words() -> None:
+    headline = "Mill workers vote to accept the new contract"
+    heading = (
+        "<h1><style>.css-1x2y{font-size:16px;display:block;}</style>"
+        f"<span class='css-1x2y'>Press release</span> {headline}</h1>"
+    )
+    html = f"<html><head><title>{headline} | Valley Herald</title></head><body>{heading}"
+    html += f"{PARAGRAPHS}</body></html>"
+    title = _page_meta(load_html(html), "https://www.vherald.example/story/1").title
+    assert title is not None
+    assert "font-size" not in title
+    assert title.endswith(headline)
 
 
 def test_html_title_leaves_out_the_kicker_and_the_deck_that_the_heading_sets_apart() -> None:

@@ -633,6 +633,34 @@ def test_an_address_is_never_the_learned_title() -> None:
     assert learned_title(_Scores(), candidates) == headline
 
 
+def test_script_or_style_text_is_never_the_learned_title() -> None:
+    headline = "Budget approved after a long night"
+    script = "initMenu() { if (window.menu) { menu.open = false } }"
+    style = ".css-1x2y{font-size:16px;font-weight:400;display:block;}"
+    lines = [f"{headline} | Town News", *MENU, script, style, headline, *PROSE]
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    article = list(range(len(MENU) + 4, len(lines)))
+    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    assert {script, style} <= set(candidates.texts)
+    wanted = {script: 0.9, style: 0.8, headline: 0.6}
+
+    class _Scores:
+        def predict_proba(self, features: np.ndarray) -> np.ndarray:
+            high = np.array([wanted.get(text, 0.1) for text in candidates.texts])
+            return np.column_stack([1 - high, high])
+
+    assert learned_title(_Scores(), candidates) == headline
+    # Braces around words are no code: a headline may hold them.
+    tagged = "{Weekend} Notes 3 & 4: Apple Tart"
+    lines = [f"{tagged} | Town News", *MENU, tagged, *PROSE]
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    article = list(range(len(MENU) + 2, len(lines)))
+    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    assert learned_title(_Prefers(candidates.texts, tagged), candidates) == tagged
+
+
 def test_a_short_headline_that_the_title_sets_apart_wins_among_the_models_best_two() -> None:
     lines = ["Glossaire | Town News", *MENU, "Glossaire", "A lexicon of local politics", *PROSE]
     keys = [" ".join(tokens(line)) for line in lines]

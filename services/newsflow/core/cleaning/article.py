@@ -127,6 +127,7 @@ _QUOTES = frozenset("\"'«»„“”‘’‚‹›¿¡")
 # Elements that set a heading's part apart from the rest.
 _APART_TAGS = frozenset({"small", "div", "p", "h2", "h3", "h4", "h5", "h6", "time"})
 _BLOCK_TAGS = frozenset({"br", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "small"})
+_NOT_TEXT_TAGS = frozenset({"style", "script", "noscript", "template"})
 
 
 @dataclass(frozen=True)
@@ -434,7 +435,9 @@ def _text(element: Any) -> str:
 def _pieces(element: Any) -> Iterator[str]:
     yield element.text or ""
     for child in element:
-        if isinstance(child.tag, str):
+        if child.tag in _NOT_TEXT_TAGS:
+            pass  # CSS-in-JS puts <style> inside headings: its rules are no words of them
+        elif isinstance(child.tag, str):
             apart = child.tag in _BLOCK_TAGS
             yield " " if apart else ""
             yield from _pieces(child)

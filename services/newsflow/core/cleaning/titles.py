@@ -43,6 +43,9 @@ _TRAILING_SEPARATOR = re.compile(r"\s+[|–—-]+$")
 _CRUMB = re.compile(r"\s[»>›]\s")
 _TRAIL_CRUMBS = 3
 _ADDRESS = re.compile(r"(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$", re.IGNORECASE)
+# Script or style sheet text that a page left outside its <script> and <style> elements: a
+# function's body, a rule's declarations, a call on the document or window.
+_CODE = re.compile(r"\)\s*\{|\{[^{}]*[:;][^{}]*\}|\b(?:document|window)\.\w")
 _UNSPACED_SEPARATOR = re.compile(
     r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])[-|_–—](?=[\u3040-\u30ff\u3400-\u9fff])"
 )
@@ -414,7 +417,8 @@ def learned_title(
     so among lines with the chosen one's words, the one spelled as in the <title> is taken:
     "Forums-Regeln" rather than a later "Forums - Regeln", the headline rather than the same
     words ending in a full stop. An e-mail or web address is no headline, whatever its score
-    (a contact line the model took for a title).
+    (a contact line the model took for a title), nor is script or style sheet text left
+    outside its elements ("initMenu() { if (window.menu) ...").
 
     short: the <title>'s headline part of a word or two (`short_headline`), taken when the
     model ranks it among its two best: a headline that short looks like a menu item to the
@@ -423,10 +427,12 @@ def learned_title(
     if not candidates.texts:
         return None
     scores = model.predict_proba(candidates.features)[:, 1]
-    addresses = [bool(_ADDRESS.match(text.strip())) for text in candidates.texts]
-    if all(addresses):
+    no_headline = [
+        bool(_ADDRESS.match(text.strip()) or _CODE.search(text)) for text in candidates.texts
+    ]
+    if all(no_headline):
         return None
-    scores = np.where(addresses, -1.0, scores)
+    scores = np.where(no_headline, -1.0, scores)
     best = int(np.argmax(scores))
     if short is not None:
         ranked: list[str] = []
