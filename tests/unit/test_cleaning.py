@@ -296,6 +296,27 @@ def test_an_h1_repeating_the_last_part_of_the_title_is_the_headline() -> None:
     assert meta(title, notice)[0] == "This page requires a javascript enabled browser"
 
 
+def test_a_title_part_shown_alone_on_the_page_is_the_headline() -> None:
+    meta = _herald_meta
+
+    headline = "Mill workers vote to accept the new contract"
+    widget = "<h1>Share &amp; Print this Story</h1>"
+    shown = f"<div class='story-title'>{headline}</div>"
+    # The site's name first, the headline after it and set in a <div>: not the widget's <h1>.
+    assert meta(f"vherald.example - {headline}", f"{widget}{shown}") == (headline, True)
+    # On either side of the separator.
+    assert meta(f"Local | {headline}", f"{widget}{shown}") == (headline, True)
+    # Not shown on its own (only inside a sentence), the part is left to the later rules.
+    inside = f"<p>Read more: {headline} and other stories.</p>"
+    assert meta(f"vherald.example - {headline}", f"{widget}{inside}")[0] == (
+        "Share & Print this Story"
+    )
+    # A blog's name in an <h1> linking home is the site's, even shown alone: no heading then
+    # says which line is the headline.
+    blog = "<h1><a href='/'>Notes on Valley Life</a></h1>"
+    assert meta("Valley Life | Notes on Valley Life", blog)[1] is False
+
+
 def test_style_rules_inside_a_heading_are_not_its_words() -> None:
     headline = "Mill workers vote to accept the new contract"
     heading = (

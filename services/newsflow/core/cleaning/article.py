@@ -637,7 +637,9 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     repeats its meta title (Open Graph, JSON-LD) or its <title>
     (`titles.title_from_first_line`), or the first <h1> that says more (`_h1_is_headline`);
     else a lower heading that both titles name; else an <h1> repeating a title's part other
-    than the first (`_h1_repeating_a_part`); else its first <h1> if headline-shaped, or
+    than the first (`_h1_repeating_a_part`); else a title's part that the page shows as a text
+    of its own when the first <h1> shares no word with the titles (`_part_shown_alone`);
+    else its first <h1> if headline-shaped, or
     short or a sentence with the titles' words (short and the page's only <h1> when it has no
     title), and not spelling the site's name; else the
     meta title without its site part unless it is only the site's name, else the first
@@ -692,6 +694,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         title = _named_h1(headings, heads, host)
     if title is None:
         title = _h1_repeating_a_part(h1s, titles, host)
+    if title is None:
+        title = _part_shown_alone(titles, first_h1, host, tree)
     if (
         title is None
         and (
@@ -724,6 +728,40 @@ def _h1_repeating_a_part(h1s: list[str], titles: list[str], host: str | None) ->
         if headline_shaped(h1) and key(h1) in parts and not spells_site(h1, host):
             return h1
     return None
+
+
+def _part_shown_alone(titles: list[str], first_h1: str, host: str | None, tree: Any) -> str | None:
+    """A part of a title that the page shows as a text of its own, outside its <h1>s
+    ("vherald.example - Mill workers vote" with "Mill workers vote" set in a <div>), when no
+    heading repeats the titles and the first <h1> shares no word with them (a widget's
+    "Share & Print this Story", a section's name): shown alone on the page, the part is its
+    headline, whichever side of the separator it is on. The convention's headline part is
+    looked for first; a part naming the site, and one that an <h1> repeats (a blog's name
+    linking home), are not headlines."""
+    h1_words = set(key(first_h1).split())
+    if any(h1_words & set(key(t).split()) for t in titles):
+        return None
+    wanted: dict[str, str] = {}
+    for t in titles:
+        parts = title_parts(t)
+        if len(parts) < 2:
+            continue
+        head = headline_part(t, host)
+        for part in sorted(parts, key=lambda p: p != head):
+            if headline_shaped(part) and not names_site(part, host):
+                wanted.setdefault(key(part), part)
+    for h1 in tree.iter("h1"):
+        wanted.pop(key(_text(h1)), None)
+    if not wanted:
+        return None
+    # A text as long as a part, give or take its punctuation and spacing.
+    shortest, longest = min(map(len, wanted)), 2 * max(map(len, wanted)) + 10
+    shown = {
+        k
+        for node in tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
+        if shortest <= len(node.strip()) <= longest and (k := key(node)) in wanted
+    }
+    return next((part for k, part in wanted.items() if k in shown), None)
 
 
 def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
