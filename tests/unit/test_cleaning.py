@@ -463,6 +463,30 @@ def test_share_buttons_are_not_article_text() -> None:
     assert sentence in body
 
 
+def test_a_box_of_related_articles_is_not_article_text() -> None:
+    teasers = ["Le pont rouvre en mars", "Trois écoles rénovées cet été", "Le maire répond"]
+    closing = LONG.replace("budget", "plan")
+    box = "<h3>Sur le même sujet</h3><ul>" + "".join(f"<li>{t}</li>" for t in teasers) + "</ul>"
+    html = f"<p>{LONG}</p><p>{LONG.replace('budget', 'vote')}</p>{box}<p>{closing}</p>"
+    page = f"<html><head><title>Budget voté</title></head><body><article>{html}"
+    body = clean({"html": page}).body
+    assert not any(teaser in body for teaser in teasers)
+    assert "Sur le même sujet" not in body
+    # The article goes on after the box: its next paragraph is kept.
+    assert closing in body
+    # A heading followed by a paragraph, not teasers: only the heading goes.
+    quoted = "Le maire répond aux critiques dans une lettre publiée ce matin."
+    html = f"<p>{LONG}</p><h3>Lire aussi</h3><p>{quoted}</p><p>{closing}</p>"
+    page = f"<html><head><title>Budget voté</title></head><body><article>{html}"
+    assert quoted in clean({"html": page}).body
+    # In a text dump, where the line model keeps the box inside the article.
+    prose = [LONG.replace("budget", word) for word in ("budget", "plan", "vote", "prix", "tarif")]
+    dump = "\n".join(["Budget voté", *prose[:3], "Sur le même sujet", *teasers, *prose[3:]])
+    body = clean({"text": dump}).body
+    assert prose[-1] in body
+    assert not any(teaser in body for teaser in teasers)
+
+
 def test_comments_end_the_article() -> None:
     comment = "Je ne suis pas du tout d'accord avec cette décision du conseil municipal, elle coûte trop cher."
     text = f"Un titre pour cet article\n\n{LONG}\n\nVos réactions (2)\n\n{comment}\n\n{comment} Vraiment."

@@ -144,6 +144,61 @@ INLINE_MARKERS = frozenset(
     }
 )
 
+# Headings of boxes of links to other articles ("Related articles", "Lesen Sie auch"), compared
+# with whole lines, case, digits and punctuation aside: on the HTML path the heading and the
+# teasers under it are dropped.
+RELATED_HEADINGS = frozenset(
+    {
+        "related",
+        "related articles",
+        "related stories",
+        "related posts",
+        "related news",
+        "related content",
+        "related coverage",
+        "related links",
+        "more stories",
+        "more on this story",
+        "you may also like",
+        "you might also like",
+        "you may be interested in",
+        "don t miss",
+        "read next",
+        "also read",
+        "most read",
+        "most popular",
+        "recommended",
+        "recommended for you",
+        "editor s picks",
+        "trending",
+        "trending now",
+        "à lire aussi",
+        "lire aussi",
+        "à voir aussi",
+        "sur le même sujet",
+        "dans la même rubrique",
+        "les plus lus",
+        "articles similaires",
+        "lesen sie auch",
+        "mehr zum thema",
+        "das könnte sie auch interessieren",
+        "auch interessant",
+        "weitere artikel",
+        "meistgelesen",
+        "noticias relacionadas",
+        "te puede interesar",
+        "lee también",
+        "leggi anche",
+        "articoli correlati",
+        "potrebbe interessarti",
+        "leia também",
+        "veja também",
+        "notícias relacionadas",
+        "lees ook",
+        "gerelateerde artikelen",
+    }
+)
+
 # Labels of a post's tag list ("Tags: Politik, Wirtschaft", "Filed under: Recipes, Soups"),
 # compared case-insensitively with what comes before a line's first ':'.
 TAG_LABELS = frozenset(

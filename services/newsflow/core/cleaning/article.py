@@ -61,6 +61,7 @@ from newsflow.core.vocabulary import (
     END_MARKERS,
     INLINE_MARKERS,
     NAVIGATION,
+    RELATED_HEADINGS,
     SHARE_LABELS,
     TAG_LABELS,
 )
@@ -89,6 +90,8 @@ _LABEL_TOKENS = 6
 _AFTER_LABEL_PROBABILITY = 0.3
 _CLOSING_PROBABILITY = 0.1
 _HEADING_NOISE = re.compile(r"[\d\W_]+")
+# A teaser in a box of links: a headline, at most a short sentence under it.
+_TEASER_MAX_WORDS = 20
 _NO_COMMENTS = re.compile(r"\W*0\b")
 # Inline boxes carry a headline or a sentence after their label ("À lire aussi » ...").
 _INLINE_MARKER_MAX_WORDS = 30
@@ -205,6 +208,30 @@ def _drop_repeats(paragraphs: list[str]) -> list[str]:
                 continue
         seen.add(paragraph_key)
         earlier += " " + paragraph_key
+        kept.append(paragraph)
+    return kept
+
+
+def _is_related_heading(line: str) -> bool:
+    return _HEADING_NOISE.sub(" ", line.casefold()).strip() in RELATED_HEADINGS
+
+
+def _without_related_boxes(paragraphs: list[str]) -> list[str]:
+    """The text without boxes of links to other articles: a heading of RELATED_HEADINGS and
+    the teasers under it, short lines without a sentence's end, up to the next paragraph."""
+    kept: list[str] = []
+    in_box = False
+    for paragraph in paragraphs:
+        if _is_related_heading(paragraph):
+            in_box = True
+            continue
+        if (
+            in_box
+            and word_count(paragraph) <= _TEASER_MAX_WORDS
+            and not _SENTENCE_END.search(paragraph.rstrip())
+        ):
+            continue
+        in_box = False
         kept.append(paragraph)
     return kept
 
@@ -788,7 +815,9 @@ def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
     text = normalize_unicode(getattr(extracted, "text", None) or "")
     # No cut at end markers here: trafilatura already stops at comments, and widgets such as
     # "Most read" sit inside some articles' markup.
-    paragraphs = [line for line in text.split("\n") if line and not _furniture(line)]
+    # Boxes first: some of their headings ("À lire aussi") are furniture too.
+    lines = _without_related_boxes([line for line in text.split("\n") if line])
+    paragraphs = [line for line in lines if not _furniture(line)]
     lead = _standfirst(meta.description, paragraphs, meta.title, document)
     return ([lead, *paragraphs] if lead and paragraphs else paragraphs), meta
 
@@ -833,7 +862,7 @@ def _from_text(
     chosen = select_article(lines, probabilities, model.region, headline)
     # The title model was trained on the region alone: the standfirst joins the text after.
     body = [*_standfirst_lines(lines, probabilities, chosen, headline), *chosen]
-    article = [lines[i] for i in body]
+    article = _without_related_boxes([lines[i] for i in body])
     if title_hint:
         return article, title_hint
     start = chosen[0] if chosen else None
