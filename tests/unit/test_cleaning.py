@@ -317,6 +317,44 @@ def test_a_title_part_shown_alone_on_the_page_is_the_headline() -> None:
     assert meta("Valley Life | Notes on Valley Life", blog)[1] is False
 
 
+def test_the_element_the_markup_names_the_headline_is_the_title() -> None:
+    meta = _herald_meta
+    headline = "Mill workers vote to accept the new contract"
+    marked = f"<table><tr><td class='storyHeadline'>{headline}</td></tr></table>"
+    # The <title> is only the paper's name, no heading holds the headline.
+    assert meta("The Valley Herald", f"<h2>Sports</h2>{marked}") == (headline, True)
+    # Nor does an <h1> with the site's name, which repeats the <title>.
+    html = (
+        f"<html><head><title>The Valley Herald</title></head><body><h1>Valley Herald</h1>"
+        f"{marked}{PARAGRAPHS}</body></html>"
+    )
+    found = _page_meta(load_html(html), "https://www.valleyherald.example/story/1")
+    assert found.title == headline
+    # Several marked texts (a list of other stories' headlines), or a box's: none is taken.
+    stories = "".join(
+        f"<div class='headline'>{h}</div>" for h in (headline, "Bridge to reopen in the spring")
+    )
+    assert meta("The Valley Herald", stories)[1] is False
+    listed = f"<div class='related-headline'>{headline}</div>"
+    assert meta("The Valley Herald", listed)[1] is False
+    # Nor one carrying a date.
+    dated = f"<p class='headline'>{headline} Posted: March 3, 2021 4:05 PM</p>"
+    assert meta("The Valley Herald", dated)[1] is False
+
+
+def test_a_heading_repeating_a_part_of_the_title_beats_a_section_name() -> None:
+    meta = _herald_meta
+    headline = "Mill workers vote to accept the new contract"
+    title = f"Valley Radio : Latest News : {headline}"
+    body = f"<h3>Latest News</h3><h2>{headline}</h2>"
+    assert meta(title, body) == (headline, True)
+    # A heading only resembling the title, where the convention took the headline for the
+    # site's name.
+    title = f"VH - The Mill Blog - {headline}"
+    body = f"<h2>The Mill Blog Archives</h2><h3>{headline}</h3>"
+    assert meta(title, body) == (headline, True)
+
+
 def test_style_rules_inside_a_heading_are_not_its_words() -> None:
     headline = "Mill workers vote to accept the new contract"
     heading = (

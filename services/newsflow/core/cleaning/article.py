@@ -90,6 +90,18 @@ _LABEL_TOKENS = 6
 _AFTER_LABEL_PROBABILITY = 0.3
 _CLOSING_PROBABILITY = 0.1
 _HEADING_NOISE = re.compile(r"[\d\W_]+")
+# Class, id or itemprop names that mark a page's headline, and those of boxes, lists and
+# adverts that reuse the word.
+_MARKED = re.compile(
+    r"headline|storyhead|story[-_]?title|article[-_]?title|entry[-_]?title|post[-_]?title",
+    re.IGNORECASE,
+)
+_NOT_MARKED = re.compile(
+    r"headlines|sub|deck|related|teaser|list|widget|nav|promo|more|sidebar|box|\bad|advert"
+    r"|sponsor",
+    re.IGNORECASE,
+)
+_DATED = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d")
 # A teaser in a box of links: a headline, at most a short sentence under it.
 _TEASER_MAX_WORDS = 20
 _NO_COMMENTS = re.compile(r"\W*0\b")
@@ -662,13 +674,15 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     The title: an <h1> that both titles name word for word (`_named_h1`); else the heading
     (<h1>-<h3>, without a kicker or deck that its markup sets apart: `_headline_text`) that
     repeats its meta title (Open Graph, JSON-LD) or its <title>
-    (`titles.title_from_first_line`), or the first <h1> that says more (`_h1_is_headline`);
-    else a lower heading that both titles name; else an <h1> repeating a title's part other
-    than the first (`_h1_repeating_a_part`); else a title's part that the page shows as a text
-    of its own when the first <h1> shares no word with the titles (`_part_shown_alone`);
-    else its first <h1> if headline-shaped, or
+    (`titles.title_from_first_line`), unless it names the site, or a heading repeating a part
+    of a title when that one is a section's name (`_heading_repeating_a_part`), or the first
+    <h1> that says more (`_h1_is_headline`); else a lower heading that both titles name; else
+    an <h1> repeating a title's part other than the first (`_h1_repeating_a_part`); else a
+    title's part that the page shows as a text of its own when the first <h1> shares no word
+    with the titles (`_part_shown_alone`); else its first <h1> if headline-shaped, or
     short or a sentence with the titles' words (short and the page's only <h1> when it has no
-    title), and not spelling the site's name; else the
+    title), and not spelling the site's name; else the element the markup names the headline
+    (`_marked_headline`); else the
     meta title without its site part unless it is only the site's name, else the first
     headline-shaped heading. `clean` replaces the last two with the learned title when the line
     model has one.
@@ -700,6 +714,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     for first in (meta.title, page_title):
         if first and headings:
             title = title_from_first_line([first, *headings], None, host)
+            if title and names_site(title, host):
+                title = None  # the site's name in a heading ("Valley Herald") is no headline
             if title:
                 # A heading that only adds words before the meta title's carries a kicker or
                 # a section name ("Tunesien Große Aufgaben für ..."): the meta title is the
@@ -708,6 +724,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
                 if len(first_key.split()) >= 3 and title_key.endswith(" " + first_key):
                     title = first
                 break
+    if title is not None:
+        title = _heading_repeating_a_part(title, headings, titles, host)
     # Each title's headline part, which the <h1> rules below compare with.
     heads = [key(headline_part(t, host)) for t in titles]
     named = _named_h1(h1s, heads, host)
@@ -735,6 +753,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         # Where the page's first <h1> and its meta title differ, the meta title is more often
         # a version edited for sharing.
         title = first_h1
+    if title is None:
+        title = _marked_headline(tree, host)
     from_heading = title is not None
     if title is None and meta_title and not names_site(meta_title, host):
         title = _TITLE_SUFFIX.sub("", meta_title) if word_count(meta_title) > 4 else meta_title
@@ -789,6 +809,47 @@ def _part_shown_alone(titles: list[str], first_h1: str, host: str | None, tree: 
         if shortest <= len(node.strip()) <= longest and (k := key(node)) in wanted
     }
     return next((part for k, part in wanted.items() if k in shown), None)
+
+
+def _marked_headline(tree: Any, host: str | None) -> str | None:
+    """The text of the one element that the page's markup names its headline (a class, id or
+    itemprop such as "headline", "storyhead", "article-title": `_MARKED`), on a page whose
+    headings do not hold it (a headline in a <td class="headline"> or <font class="storyhead">).
+    Not a box's or a list's ("headlines", "sub-headline", "related-headline", an advert's), and
+    not a text carrying a date or time ("Headline Posted: March 3, 2021 4:05 PM"); several
+    different texts marked so are a list of other stories: none is taken."""
+    found: dict[str, str] = {}
+    for element in tree.xpath("//*[@class or @id or @itemprop]"):
+        marks = " ".join(
+            filter(None, (element.get("class"), element.get("id"), element.get("itemprop")))
+        )
+        if not _MARKED.search(marks) or _NOT_MARKED.search(marks):
+            continue
+        text = _text(element)
+        if headline_shaped(text) and not spells_site(text, host) and not _DATED.search(text):
+            found.setdefault(key(text), text)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _heading_repeating_a_part(
+    chosen: str, headings: list[str], titles: list[str], host: str | None
+) -> str:
+    """The heading chosen for repeating a title, or a heading that repeats a headline-shaped
+    part of a title word for word when the chosen one is a section's name ("Latest News" in
+    "Valley Radio : Latest News : Mill workers vote to strike") or only resembles a title
+    ("The Blog Archives" for "Site - The Blog - Headline", whose last part the convention
+    takes for the site's name). A chosen heading of three words or more that a title holds
+    word for word stays."""
+    chosen_key = f" {key(chosen)} "
+    if word_count(chosen) >= 3 and any(chosen_key in f" {key(t)} " for t in titles):
+        return chosen
+    parts = {
+        key(part)
+        for t in titles
+        for part in title_parts(t)
+        if headline_shaped(part) and not names_site(part, host)
+    }
+    return next((h for h in headings if headline_shaped(h) and key(h) in parts), chosen)
 
 
 def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
