@@ -353,6 +353,10 @@ def test_a_heading_repeating_a_part_of_the_title_beats_a_section_name() -> None:
     title = f"VH - The Mill Blog - {headline}"
     body = f"<h2>The Mill Blog Archives</h2><h3>{headline}</h3>"
     assert meta(title, body) == (headline, True)
+    # A blog's name and tagline in its <h1>, two parts of the <title> joined.
+    title = f"Valley Notes | Slow news » {headline}"
+    body = f"<h1>Valley Notes | Slow news</h1><h2>{headline}</h2>"
+    assert meta(title, body) == (headline, True)
 
 
 def test_style_rules_inside_a_heading_are_not_its_words() -> None:

@@ -838,18 +838,13 @@ def _heading_repeating_a_part(
     part of a title word for word when the chosen one is a section's name ("Latest News" in
     "Valley Radio : Latest News : Mill workers vote to strike") or only resembles a title
     ("The Blog Archives" for "Site - The Blog - Headline", whose last part the convention
-    takes for the site's name). A chosen heading of three words or more that a title holds
-    word for word stays."""
-    chosen_key = f" {key(chosen)} "
-    if word_count(chosen) >= 3 and any(chosen_key in f" {key(t)} " for t in titles):
+    takes for the site's name, or "Blog Name | Tagline" joined in an <h1>). A chosen heading
+    of three words or more that is a part of a title word for word stays."""
+    parts = [part for t in titles for part in title_parts(t)]
+    if word_count(chosen) >= 3 and key(chosen) in {key(part) for part in parts}:
         return chosen
-    parts = {
-        key(part)
-        for t in titles
-        for part in title_parts(t)
-        if headline_shaped(part) and not names_site(part, host)
-    }
-    return next((h for h in headings if headline_shaped(h) and key(h) in parts), chosen)
+    shaped = {key(part) for part in parts if headline_shaped(part) and not names_site(part, host)}
+    return next((h for h in headings if headline_shaped(h) and key(h) in shaped), chosen)
 
 
 def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
