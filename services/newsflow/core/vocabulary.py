@@ -86,8 +86,8 @@ SHARE_LABELS = frozenset(
 )
 
 # Lines after which a text dump no longer belongs to the article: comment sections. (Lists of
-# related or most-read articles also sit inside articles' markup on many sites: the line model
-# judges those.)
+# related or most-read articles also sit inside articles' markup on many sites: they do not end
+# it; a box under one of RELATED_HEADINGS is dropped, the line model judges the others.)
 END_MARKERS = frozenset(
     {
         "vos réactions",
@@ -145,8 +145,8 @@ INLINE_MARKERS = frozenset(
 )
 
 # Headings of boxes of links to other articles ("Related articles", "Lesen Sie auch"), compared
-# with whole lines, case, digits and punctuation aside: on the HTML path the heading and the
-# teasers under it are dropped.
+# with whole lines, case, digits and punctuation aside: on both paths the heading and the
+# teasers under it are dropped, and the article goes on after them.
 RELATED_HEADINGS = frozenset(
     {
         "related",

@@ -90,18 +90,6 @@ _LABEL_TOKENS = 6
 _AFTER_LABEL_PROBABILITY = 0.3
 _CLOSING_PROBABILITY = 0.1
 _HEADING_NOISE = re.compile(r"[\d\W_]+")
-# Class, id or itemprop names that mark a page's headline, and those of boxes, lists and
-# adverts that reuse the word.
-_MARKED = re.compile(
-    r"headline|storyhead|story[-_]?title|article[-_]?title|entry[-_]?title|post[-_]?title",
-    re.IGNORECASE,
-)
-_NOT_MARKED = re.compile(
-    r"headlines|sub|deck|related|teaser|list|widget|nav|promo|more|sidebar|box|\bad|advert"
-    r"|sponsor",
-    re.IGNORECASE,
-)
-_DATED = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d")
 # A teaser in a box of links: a headline, at most a short sentence under it.
 _TEASER_MAX_WORDS = 20
 _NO_COMMENTS = re.compile(r"\W*0\b")
@@ -143,6 +131,18 @@ _QUOTES = frozenset("\"'«»„“”‘’‚‹›¿¡")
 _APART_TAGS = frozenset({"small", "div", "p", "h2", "h3", "h4", "h5", "h6", "time"})
 _BLOCK_TAGS = frozenset({"br", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "small"})
 _NOT_TEXT_TAGS = frozenset({"style", "script", "noscript", "template"})
+# Class, id or itemprop names that mark a page's headline, and those of boxes, lists and
+# adverts that reuse the word.
+_MARKED = re.compile(
+    r"headline|storyhead|story[-_]?title|article[-_]?title|entry[-_]?title|post[-_]?title",
+    re.IGNORECASE,
+)
+_NOT_MARKED = re.compile(
+    r"headlines|sub|deck|related|teaser|list|widget|nav|promo|more|sidebar|box|\bad|advert"
+    r"|sponsor",
+    re.IGNORECASE,
+)
+_DATED = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d")
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def is_end_marker(line: str) -> bool:
         return True
     if _NO_COMMENTS.match(line):  # "0 comments": nothing follows
         return False
-    return _HEADING_NOISE.sub(" ", line.casefold()).strip() in END_HEADINGS
+    return _heading_label(line) in END_HEADINGS
 
 
 def is_inline_marker(line: str) -> bool:
@@ -224,8 +224,13 @@ def _drop_repeats(paragraphs: list[str]) -> list[str]:
     return kept
 
 
+def _heading_label(line: str) -> str:
+    """A line's words, case, digits and punctuation aside ("12 Comments:" -> "comments")."""
+    return _HEADING_NOISE.sub(" ", line.casefold()).strip()
+
+
 def _is_related_heading(line: str) -> bool:
-    return _HEADING_NOISE.sub(" ", line.casefold()).strip() in RELATED_HEADINGS
+    return _heading_label(line) in RELATED_HEADINGS
 
 
 def _without_related_boxes(paragraphs: list[str]) -> list[str]:
