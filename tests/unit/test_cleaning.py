@@ -359,6 +359,20 @@ def test_a_heading_repeating_a_part_of_the_title_beats_a_section_name() -> None:
     assert meta(title, body) == (headline, True)
 
 
+def test_a_heading_the_markup_names_the_section_is_not_the_headline() -> None:
+    meta = _herald_meta
+    headline = "Mill workers vote to accept the new contract"
+    # The <title> and the <h1> name the section; the story's headline is the <h2> after it,
+    # past a box's heading the markup also marks.
+    section = "<h1 id='main_litSectionName'>Local Sports</h1>"
+    box = "<h3 class='section_head'>E-mail This Page</h3>"
+    body = f"<h2>Search</h2>{section}{box}<h2>{headline}</h2>"
+    assert meta("vherald.example - Local Sports", body) == (headline, True)
+    # The same <h1> without the mark is taken at its word.
+    plain = body.replace(" id='main_litSectionName'", "")
+    assert meta("vherald.example - Local Sports", plain)[0] == "Local Sports"
+
+
 def test_style_rules_inside_a_heading_are_not_its_words() -> None:
     headline = "Mill workers vote to accept the new contract"
     heading = (

@@ -143,6 +143,10 @@ _NOT_MARKED = re.compile(
     re.IGNORECASE,
 )
 _DATED = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d")
+# Class or id names of a heading that names the page's section ("Local Sports", "Cronaca"),
+# and of those that head a box of the section ("Related Stories", "Top News").
+_SECTION_NAME = re.compile(r"section[-_]?name", re.IGNORECASE)
+_SECTION_HEAD = re.compile(r"section[-_]?(?:name|head)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -470,6 +474,29 @@ def _links_home(heading: Any, url: str | None) -> bool:
     return target.path in ("", "/") and not target.query
 
 
+def _names_section(heading: Any, pattern: re.Pattern[str] = _SECTION_NAME) -> bool:
+    """The heading's class or id says it holds the name of the page's section (or, with
+    `_SECTION_HEAD`, the heading of one of its boxes)."""
+    marks = " ".join(filter(None, (heading.get("class"), heading.get("id"))))
+    return bool(pattern.search(marks))
+
+
+def _after_section_name(tree: Any, titles: list[str], url: str | None) -> str | None:
+    """The first headline-shaped heading after the one the markup names the section's
+    (`<h1 id="sectionName">Local Sports</h1>` over the story's `<h2>`), the section's box
+    headings passed over ("E-mail This Page"), or None."""
+    section = next((h for h in tree.iter("h1", "h2", "h3") if _names_section(h)), None)
+    if section is None:
+        return None
+    for heading in section.xpath("following::*[self::h1 or self::h2 or self::h3]"):
+        if _names_section(heading, _SECTION_HEAD) or _links_home(heading, url):
+            continue
+        text = _headline_text(heading, titles)
+        if headline_shaped(text):
+            return text
+    return None
+
+
 def _text(element: Any) -> str:
     """The element's text, with a space where a line break or a block starts or ends (a
     "<small>kicker</small><br>Headline" reads "kicker Headline", not "kickerHeadline")."""
@@ -686,8 +713,9 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
     title's part that the page shows as a text of its own when the first <h1> shares no word
     with the titles (`_part_shown_alone`); else its first <h1> if headline-shaped, or
     short or a sentence with the titles' words (short and the page's only <h1> when it has no
-    title), and not spelling the site's name; else the element the markup names the headline
-    (`_marked_headline`); else the
+    title), and not spelling the site's name; else the first headline-shaped heading after
+    the one the markup names the section's (`_after_section_name`: such a heading is never a
+    title); else the element the markup names the headline (`_marked_headline`); else the
     meta title without its site part unless it is only the site's name, else the first
     headline-shaped heading. `clean` replaces the last two with the learned title when the line
     model has one.
@@ -705,7 +733,7 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         tag: [
             _headline_text(h, titles)
             for h in itertools.islice(tree.iter(tag), _MAX_HEADINGS)
-            if not _links_home(h, url)
+            if not _links_home(h, url) and not _names_section(h)
         ]
         for tag in ("h1", "h2", "h3")
     }
@@ -758,6 +786,8 @@ def _page_meta(tree: Any, url: str | None) -> _PageMeta:
         # Where the page's first <h1> and its meta title differ, the meta title is more often
         # a version edited for sharing.
         title = first_h1
+    if title is None:
+        title = _after_section_name(tree, titles, url)
     if title is None:
         title = _marked_headline(tree, host)
     from_heading = title is not None
