@@ -588,6 +588,16 @@ def test_a_one_word_page_title_makes_no_line_look_like_the_headline() -> None:
     assert features[1, _column("title_part_equal")] == 1.0  # the line model still sees it
 
 
+class _Ranks:
+    """A title model that scores candidate texts as given, every other one 0.1."""
+
+    def __init__(self, texts: list[str], wanted: dict[str, float]) -> None:
+        self.high = np.array([wanted.get(text, 0.1) for text in texts])
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        return np.column_stack([1 - self.high, self.high])
+
+
 class _Prefers:
     """A title model that scores one candidate text above the others."""
 
@@ -624,13 +634,7 @@ def test_an_address_is_never_the_learned_title() -> None:
     candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
     assert "desk@townnews.com" in candidates.texts
     wanted = {"desk@townnews.com": 0.9, headline: 0.6}
-
-    class _Scores:
-        def predict_proba(self, features: np.ndarray) -> np.ndarray:
-            high = np.array([wanted.get(text, 0.1) for text in candidates.texts])
-            return np.column_stack([1 - high, high])
-
-    assert learned_title(_Scores(), candidates) == headline
+    assert learned_title(_Ranks(candidates.texts, wanted), candidates) == headline
 
 
 def test_script_or_style_text_is_never_the_learned_title() -> None:
@@ -644,13 +648,7 @@ def test_script_or_style_text_is_never_the_learned_title() -> None:
     candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
     assert {script, style} <= set(candidates.texts)
     wanted = {script: 0.9, style: 0.8, headline: 0.6}
-
-    class _Scores:
-        def predict_proba(self, features: np.ndarray) -> np.ndarray:
-            high = np.array([wanted.get(text, 0.1) for text in candidates.texts])
-            return np.column_stack([1 - high, high])
-
-    assert learned_title(_Scores(), candidates) == headline
+    assert learned_title(_Ranks(candidates.texts, wanted), candidates) == headline
     # Braces around words are no code: a headline may hold them.
     tagged = "{Weekend} Notes 3 & 4: Apple Tart"
     lines = [f"{tagged} | Town News", *MENU, tagged, *PROSE]
@@ -659,6 +657,26 @@ def test_script_or_style_text_is_never_the_learned_title() -> None:
     article = list(range(len(MENU) + 2, len(lines)))
     candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
     assert learned_title(_Prefers(candidates.texts, tagged), candidates) == tagged
+
+
+def test_a_caption_with_its_credit_is_never_the_learned_title() -> None:
+    headline = "Budget approved after a long night"
+    captions = ["The council chamber at dawn. Photo: J. Doe", "Voting ends late.Jane Roe/Getty"]
+    lines = [f"{headline} | Town News", *MENU, headline, *captions, *PROSE]
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    article = list(range(len(MENU) + 2, len(lines)))
+    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    assert set(captions) <= set(candidates.texts)
+    wanted = {captions[0]: 0.9, captions[1]: 0.8, headline: 0.6}
+    assert learned_title(_Ranks(candidates.texts, wanted), candidates) == headline
+    # A headline announcing pictures is no caption.
+    photos = "Photos: the council votes the budget"
+    lines = [f"{photos} | Town News", *MENU, photos, *PROSE]
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    assert learned_title(_Prefers(candidates.texts, photos), candidates) == photos
 
 
 def test_a_short_headline_that_the_title_sets_apart_wins_among_the_models_best_two() -> None:
@@ -670,19 +688,12 @@ def test_a_short_headline_that_the_title_sets_apart_wins_among_the_models_best_t
     article = list(range(len(MENU) + 3, len(lines)))
     candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
     ranked = {"A lexicon of local politics": 0.5, "Glossaire": 0.3}
-
-    class _Scores:
-        def __init__(self, scores: dict[str, float]) -> None:
-            self.high = np.array([scores.get(text, 0.1) for text in candidates.texts])
-
-        def predict_proba(self, features: np.ndarray) -> np.ndarray:
-            return np.column_stack([1 - self.high, self.high])
-
-    assert learned_title(_Scores(ranked), candidates, short) == "Glossaire"
+    assert learned_title(_Ranks(candidates.texts, ranked), candidates, short) == "Glossaire"
     # Ranked third, it is a menu item the <title> happens to hold: the model's pick stays.
     third = {**ranked, "Weather": 0.4}
     assert "Weather" in candidates.texts
-    assert learned_title(_Scores(third), candidates, short) == "A lexicon of local politics"
+    picked = learned_title(_Ranks(candidates.texts, third), candidates, short)
+    assert picked == "A lexicon of local politics"
     # Only where the site part spells the host's name, and never for a <title> of one word.
     assert short_headline(lines, "othersite.org", keys) is None
     assert short_headline(["Glossaire", *lines[1:]], "townnews.com", keys) is None

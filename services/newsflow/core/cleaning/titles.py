@@ -46,6 +46,11 @@ _ADDRESS = re.compile(r"(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$", re.IGNORECASE
 # Script or style sheet text that a page left outside its <script> and <style> elements: a
 # function's body, a rule's declarations, a call on the document or window.
 _CODE = re.compile(r"\)\s*\{|\{[^{}]*[:;][^{}]*\}|\b(?:document|window)\.\w")
+# A picture's caption ending in its credit ("The mill at dusk. Photo: J. Doe", "…/Getty").
+_CAPTION = re.compile(
+    r"\S\s+(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:\s*\S|/getty\b|\bgetty images\b",
+    re.IGNORECASE,
+)
 _UNSPACED_SEPARATOR = re.compile(
     r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])[-|_–—](?=[\u3040-\u30ff\u3400-\u9fff])"
 )
@@ -418,7 +423,8 @@ def learned_title(
     "Forums-Regeln" rather than a later "Forums - Regeln", the headline rather than the same
     words ending in a full stop. An e-mail or web address is no headline, whatever its score
     (a contact line the model took for a title), nor is script or style sheet text left
-    outside its elements ("initMenu() { if (window.menu) ...").
+    outside its elements ("initMenu() { if (window.menu) ..."), nor a picture's caption
+    ending in its credit ("The mill at dusk. Photo: J. Doe").
 
     short: the <title>'s headline part of a word or two (`short_headline`), taken when the
     model ranks it among its two best: a headline that short looks like a menu item to the
@@ -428,7 +434,8 @@ def learned_title(
         return None
     scores = model.predict_proba(candidates.features)[:, 1]
     no_headline = [
-        bool(_ADDRESS.match(text.strip()) or _CODE.search(text)) for text in candidates.texts
+        bool(_ADDRESS.match(text.strip()) or _CODE.search(text) or _CAPTION.search(text))
+        for text in candidates.texts
     ]
     if all(no_headline):
         return None
