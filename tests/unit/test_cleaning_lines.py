@@ -26,6 +26,7 @@ from newsflow.core.cleaning.lines import (
 from newsflow.core.cleaning.text import tokens
 from newsflow.core.cleaning.titles import (
     TITLE_FEATURE_NAMES,
+    TitleCandidates,
     learned_title,
     names_site,
     pick_title,
@@ -588,6 +589,14 @@ def test_a_one_word_page_title_makes_no_line_look_like_the_headline() -> None:
     assert features[1, _column("title_part_equal")] == 1.0  # the line model still sees it
 
 
+def _town_candidates(lines: list[str], start: int) -> TitleCandidates:
+    """The title candidates of a townnews.com dump whose article starts at line start."""
+    keys = [" ".join(tokens(line)) for line in lines]
+    features, probabilities = default_model().scores(lines)
+    article = list(range(start, len(lines)))
+    return title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+
+
 class _Ranks:
     """A title model that scores candidate texts as given, every other one 0.1."""
 
@@ -663,20 +672,32 @@ def test_a_caption_with_its_credit_is_never_the_learned_title() -> None:
     headline = "Budget approved after a long night"
     captions = ["The council chamber at dawn. Photo: J. Doe", "Voting ends late.Jane Roe/Getty"]
     lines = [f"{headline} | Town News", *MENU, headline, *captions, *PROSE]
-    keys = [" ".join(tokens(line)) for line in lines]
-    features, probabilities = default_model().scores(lines)
-    article = list(range(len(MENU) + 2, len(lines)))
-    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    candidates = _town_candidates(lines, len(MENU) + 2)
     assert set(captions) <= set(candidates.texts)
     wanted = {captions[0]: 0.9, captions[1]: 0.8, headline: 0.6}
     assert learned_title(_Ranks(candidates.texts, wanted), candidates) == headline
     # A headline announcing pictures is no caption.
     photos = "Photos: the council votes the budget"
-    lines = [f"{photos} | Town News", *MENU, photos, *PROSE]
-    keys = [" ".join(tokens(line)) for line in lines]
-    features, probabilities = default_model().scores(lines)
-    candidates = title_candidates(lines, keys, features, probabilities, article, "townnews.com")
+    candidates = _town_candidates([f"{photos} | Town News", *MENU, photos, *PROSE], len(MENU) + 2)
     assert learned_title(_Prefers(candidates.texts, photos), candidates) == photos
+
+
+def test_a_headline_the_page_shows_beats_a_title_part_no_line_repeats() -> None:
+    titled = "Council passes budget in late-night vote"
+    shown = "Budget approved after a long night of debate"
+    candidates = _town_candidates([f"{titled} | Town News", *MENU, shown, *PROSE], len(MENU) + 2)
+    assert titled in candidates.texts
+    assert shown in candidates.texts
+    # Ranked first, the <title>'s part gives way to the headline-shaped line the page shows.
+    ranked = {titled: 0.8, shown: 0.3}
+    assert learned_title(_Ranks(candidates.texts, ranked), candidates) == shown
+    # Not to a line that is no headline (prose, a sentence) or that names the site.
+    for line in ("Town News Online", PROSE[0]):
+        other = [f"{titled} | Town News", *MENU, line, *PROSE[1:]]
+        candidates = _town_candidates(other, len(MENU) + 2)
+        assert line in candidates.texts
+        ranked = {titled: 0.8, line: 0.3}
+        assert learned_title(_Ranks(candidates.texts, ranked), candidates) == titled
 
 
 def test_a_short_headline_that_the_title_sets_apart_wins_among_the_models_best_two() -> None:

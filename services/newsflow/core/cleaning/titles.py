@@ -305,6 +305,7 @@ _FIRST_EXTRA = len(FEATURE_NAMES)
 _TITLE_JACCARD = FEATURE_NAMES.index("title_jaccard")
 _TITLE_PART_EQUAL = FEATURE_NAMES.index("title_part_equal")
 _UNSPACED = FEATURE_NAMES.index("unspaced_share")
+_NAMES_SITE = TITLE_FEATURE_NAMES.index("names_site")
 _TITLE_LIKENESS = [
     FEATURE_NAMES.index(name) for name in ("title_jaccard", "in_title_share", "title_part_equal")
 ]
@@ -315,12 +316,14 @@ class TitleCandidates:
     """Possible titles of one dump: their texts and one row of TITLE_FEATURE_NAMES each.
 
     keys: each text's tokens joined by spaces (the words, case and punctuation aside);
-    as_titled: whether the text is a line spelled exactly as a part of the <title>."""
+    as_titled: whether the text is a line spelled exactly as a part of the <title>;
+    shown: whether it is a line of the page, not a part of the <title> alone."""
 
     texts: list[str]
     features: Matrix
     keys: list[str]
     as_titled: list[bool]
+    shown: list[bool]
 
 
 def _share(a: set[str], b: set[str]) -> float:
@@ -410,7 +413,8 @@ def title_candidates(
         extra[14] = len(parts)
         extra[15] = is_line and text == matched
         extra[16] = is_line and text == heuristic
-    return TitleCandidates(texts, rows, text_keys, as_titled)
+    shown = [row < len(indexes) for row in range(len(texts))]
+    return TitleCandidates(texts, rows, text_keys, as_titled, shown)
 
 
 def learned_title(
@@ -440,6 +444,20 @@ def learned_title(
     if all(no_headline):
         return None
     scores = np.where(no_headline, -1.0, scores)
+    shown = np.array(candidates.shown)
+    top = int(np.argmax(np.where(shown, scores, -2.0)))
+    if (
+        shown[top]
+        and scores[top] >= 0
+        and headline_shaped(candidates.texts[top])
+        and not candidates.features[top, _NAMES_SITE]
+    ):
+        # A page shows its headline: a part of its <title> is taken as a line repeating it,
+        # and one that no line repeats gives way to the likeliest line shaped like a headline
+        # (the <title> is often a version edited for search engines or sharing). A text of
+        # a title line and prose, or a page whose likeliest line names the site, keeps its
+        # <title>.
+        scores = np.where(shown, scores, -1.0)
     best = int(np.argmax(scores))
     if short is not None:
         ranked: list[str] = []
