@@ -34,7 +34,7 @@ _MIN_OVERLAP = 0.5
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne", "go"})
 _SITE_SEPARATOR = re.compile(r"\s+[|–—\-·•»]\s+")
 _NON_ALNUM = re.compile(r"[\W_]+")
-_LEADING_GLYPHS = re.compile(r"^(?:[›•·►▶▸■●◆→|>]+|(?:\.\.\.|…)\s*:)\s*")
+_LEADING_GLYPHS = re.compile(r"^(?:\[?[›•·►▶▸■●◆→|>]+|=+>|(?:\.\.\.|…)\s*:)\s*")
 # A separator with no site name after it ("Headline - ", "Headline |"); not a guillemet, which
 # closes a quotation in French ("« ... »").
 _TRAILING_SEPARATOR = re.compile(r"\s+[|–—-]+$")
@@ -83,9 +83,9 @@ def _letters(text: str) -> str:
 
 def tidy_title(title: str) -> str:
     """The title without the glyph a site puts before its headlines ("› Headline",
-    "| Headline", "...: Headline") nor a separator left at its end ("Headline -"), and a
-    breadcrumb trail's last crumb rather than the trail; a quotation mark that opens a quoted
-    headline stays."""
+    "| Headline", "[> Headline", "=> Headline", "...: Headline") nor a separator left at its
+    end ("Headline -"), and a breadcrumb trail's last crumb rather than the trail; a
+    quotation mark that opens a quoted headline stays."""
     title = _TRAILING_SEPARATOR.sub("", title)
     crumbs = _CRUMB.split(title)
     if len(crumbs) >= _TRAIL_CRUMBS and crumbs[-1].strip():
