@@ -679,10 +679,12 @@ def test_a_caption_with_its_credit_is_never_the_learned_title() -> None:
     assert set(captions) <= set(candidates.texts)
     wanted = {captions[0]: 0.9, captions[1]: 0.8, headline: 0.6}
     assert learned_title(_Ranks(candidates.texts, wanted), candidates) == headline
-    # A headline announcing pictures is no caption.
-    photos = "Photos: the council votes the budget"
-    candidates = _town_candidates([f"{photos} | Town News", *MENU, photos, *PROSE], len(MENU) + 2)
-    assert learned_title(_Prefers(candidates.texts, photos), candidates) == photos
+    # A headline announcing pictures is no caption, nor one whose label starts a sentence.
+    for titled in ("Photos: the council votes the budget", "Town image: a council split in two"):
+        candidates = _town_candidates(
+            [f"{titled} | Town News", *MENU, titled, *PROSE], len(MENU) + 2
+        )
+        assert learned_title(_Prefers(candidates.texts, titled), candidates) == titled
 
 
 def test_a_headline_the_page_shows_beats_a_title_part_no_line_repeats() -> None:

@@ -46,9 +46,11 @@ _ADDRESS = re.compile(r"(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$", re.IGNORECASE
 # Script or style sheet text that a page left outside its <script> and <style> elements: a
 # function's body, a rule's declarations, a call on the document or window.
 _CODE = re.compile(r"\)\s*\{|\{[^{}]*[:;][^{}]*\}|\b(?:document|window)\.\w")
-# A picture's caption ending in its credit ("The mill at dusk. Photo: J. Doe", "…/Getty").
+# A picture's caption ending in its credit ("The mill at dusk. Photo: J. Doe", "…/Getty"):
+# a few words after the label, at the end ("Das Bild: Kanzler …" is a headline).
 _CAPTION = re.compile(
-    r"\S\s+(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:\s*\S|/getty\b|\bgetty images\b",
+    r"\S\s+(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:(?:\s*[^\s:]+){1,4}\s*$"
+    r"|/getty\b|\bgetty images\b",
     re.IGNORECASE,
 )
 _UNSPACED_SEPARATOR = re.compile(
