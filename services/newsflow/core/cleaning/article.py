@@ -42,6 +42,7 @@ from newsflow.core.cleaning.lines import (
 )
 from newsflow.core.cleaning.text import key, normalize_unicode, tokens, word_count
 from newsflow.core.cleaning.titles import (
+    CREDIT_LABEL,
     headline_line,
     headline_part,
     headline_shaped,
@@ -71,9 +72,7 @@ _MARKER_MAX_WORDS = 12
 # Picture credits and copyright lines ("Le maire, photo : archives de la ville", "(Bild: Anna
 # Muster)", "Crédits photos : Agence X", "© Agence 2024"): short, not a sentence, not a
 # line announcing what follows ("See the photos:").
-_CREDIT = re.compile(
-    r"©|\(c\)|\b(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:", re.IGNORECASE
-)
+_CREDIT = re.compile(rf"©|\(c\)|\b{CREDIT_LABEL}", re.IGNORECASE)
 _CREDIT_MAX_WORDS = 15
 # A tag list: its label, then nothing, one short tag, or short items between separators (not
 # a sentence that a label was glued to: "Filed under: News The plant stopped ...").

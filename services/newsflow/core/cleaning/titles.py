@@ -46,12 +46,12 @@ _ADDRESS = re.compile(r"(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$", re.IGNORECASE
 # Script or style sheet text that a page left outside its <script> and <style> elements: a
 # function's body, a rule's declarations, a call on the document or window.
 _CODE = re.compile(r"\)\s*\{|\{[^{}]*[:;][^{}]*\}|\b(?:document|window)\.\w")
+# The label of a picture's credit ("Photo:", "Bild :", "Crédits photos :"), case aside.
+CREDIT_LABEL = r"(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:"
 # A picture's caption ending in its credit ("The mill at dusk. Photo: J. Doe", "…/Getty"):
 # a few words after the label, at the end ("Das Bild: Kanzler …" is a headline).
 _CAPTION = re.compile(
-    r"\S\s+(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:(?:\s*[^\s:]+){1,4}\s*$"
-    r"|/getty\b|\bgetty images\b",
-    re.IGNORECASE,
+    rf"\S\s+{CREDIT_LABEL}(?:\s*[^\s:]+){{1,4}}\s*$|/getty\b|\bgetty images\b", re.IGNORECASE
 )
 _UNSPACED_SEPARATOR = re.compile(
     r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])[-|_–—](?=[\u3040-\u30ff\u3400-\u9fff])"
@@ -308,6 +308,7 @@ _TITLE_JACCARD = FEATURE_NAMES.index("title_jaccard")
 _TITLE_PART_EQUAL = FEATURE_NAMES.index("title_part_equal")
 _UNSPACED = FEATURE_NAMES.index("unspaced_share")
 _NAMES_SITE = TITLE_FEATURE_NAMES.index("names_site")
+_PART_ONLY = TITLE_FEATURE_NAMES.index("title_part_only")
 _TITLE_LIKENESS = [
     FEATURE_NAMES.index(name) for name in ("title_jaccard", "in_title_share", "title_part_equal")
 ]
@@ -318,14 +319,12 @@ class TitleCandidates:
     """Possible titles of one dump: their texts and one row of TITLE_FEATURE_NAMES each.
 
     keys: each text's tokens joined by spaces (the words, case and punctuation aside);
-    as_titled: whether the text is a line spelled exactly as a part of the <title>;
-    shown: whether it is a line of the page, not a part of the <title> alone."""
+    as_titled: whether the text is a line spelled exactly as a part of the <title>."""
 
     texts: list[str]
     features: Matrix
     keys: list[str]
     as_titled: list[bool]
-    shown: list[bool]
 
 
 def _share(a: set[str], b: set[str]) -> float:
@@ -415,8 +414,7 @@ def title_candidates(
         extra[14] = len(parts)
         extra[15] = is_line and text == matched
         extra[16] = is_line and text == heuristic
-    shown = [row < len(indexes) for row in range(len(texts))]
-    return TitleCandidates(texts, rows, text_keys, as_titled, shown)
+    return TitleCandidates(texts, rows, text_keys, as_titled)
 
 
 def learned_title(
@@ -446,7 +444,7 @@ def learned_title(
     if all(no_headline):
         return None
     scores = np.where(no_headline, -1.0, scores)
-    shown = np.array(candidates.shown)
+    shown = candidates.features[:, _PART_ONLY] == 0  # lines of the page, not <title> parts
     top = int(np.argmax(np.where(shown, scores, -2.0)))
     if (
         shown[top]
