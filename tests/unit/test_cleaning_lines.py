@@ -203,6 +203,11 @@ def test_site_names_are_recognised_without_accents_and_headline_glyphs_are_dropp
     assert tidy_title("« Le budget est voté »") == "« Le budget est voté »"
     assert tidy_title("You are here: Home » Town » Budget approved") == "Budget approved"
     assert tidy_title("Town News » Budget approved") == "Town News » Budget approved"
+    # The day put before a headline is no part of it; a year or a number starting one is.
+    assert tidy_title("08.11.2021 | Budget approved") == "Budget approved"
+    assert tidy_title("2021-11-08 - Budget approved") == "Budget approved"
+    assert tidy_title("2021 - the year the budget passed") == "2021 - the year the budget passed"
+    assert tidy_title("08.11.2021 Budget approved") == "08.11.2021 Budget approved"
     # Quotation marks that open a quoted headline are part of it.
     assert tidy_title("»Haltet unsere Gewässer sauber!«") == "»Haltet unsere Gewässer sauber!«"
     assert tidy_title("› Ein Zitat ‹ sagt er") == "› Ein Zitat ‹ sagt er"
@@ -685,6 +690,22 @@ def test_a_caption_with_its_credit_is_never_the_learned_title() -> None:
             [f"{titled} | Town News", *MENU, titled, *PROSE], len(MENU) + 2
         )
         assert learned_title(_Prefers(candidates.texts, titled), candidates) == titled
+
+
+def test_a_line_spelling_the_sites_name_alone_is_never_the_learned_title() -> None:
+    headline = "Budget approved after a long night"
+    lines = [f"{headline} | Town News", *MENU, "TownNews", headline, *PROSE]
+    candidates = _town_candidates(lines, len(MENU) + 3)
+    assert "TownNews" in candidates.texts
+    wanted = {"TownNews": 0.9, headline: 0.6}
+    assert learned_title(_Ranks(candidates.texts, wanted), candidates) == headline
+    # A headline naming the site in a phrase is still one.
+    named = "TownNews readers pick the budget"
+    candidates = _town_candidates([f"{named} | Town News", *MENU, named, *PROSE], len(MENU) + 2)
+    assert learned_title(_Prefers(candidates.texts, named), candidates) == named
+    # A home page, whose <title> is the site's name, may be titled by it.
+    home = _town_candidates(["Town News", *MENU, "TownNews", *PROSE], len(MENU) + 2)
+    assert learned_title(_Prefers(home.texts, "TownNews"), home) == "TownNews"
 
 
 def test_a_headline_the_page_shows_beats_a_title_part_no_line_repeats() -> None:

@@ -35,6 +35,10 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu",
 _SITE_SEPARATOR = re.compile(r"\s+[|–—\-·•»]\s+")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _LEADING_GLYPHS = re.compile(r"^(?:\[?[›•·►▶▸■●◆→|>]+|=+>|(?:\.\.\.|…)\s*:)\s*")
+# The day a site dates its headlines with, before a separator ("08.11.2021 | Headline").
+_LEADING_DATE = re.compile(
+    r"^(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\s+[|–—-]\s+(?=\S)"
+)
 # A separator with no site name after it ("Headline - ", "Headline |"); not a guillemet, which
 # closes a quotation in French ("« ... »").
 _TRAILING_SEPARATOR = re.compile(r"\s+[|–—-]+$")
@@ -85,14 +89,15 @@ def _letters(text: str) -> str:
 
 def tidy_title(title: str) -> str:
     """The title without the glyph a site puts before its headlines ("› Headline",
-    "| Headline", "[> Headline", "=> Headline", "...: Headline") nor a separator left at its
-    end ("Headline -"), and a breadcrumb trail's last crumb rather than the trail; a
-    quotation mark that opens a quoted headline stays."""
+    "| Headline", "[> Headline", "=> Headline", "...: Headline") or the date put before it
+    ("08.11.2021 | Headline"), nor a separator left at its end ("Headline -"), and a
+    breadcrumb trail's last crumb rather than the trail; a quotation mark that opens a quoted
+    headline stays."""
     title = _TRAILING_SEPARATOR.sub("", title)
     crumbs = _CRUMB.split(title)
     if len(crumbs) >= _TRAIL_CRUMBS and crumbs[-1].strip():
         title = crumbs[-1].strip()
-    tidy = _LEADING_GLYPHS.sub("", title, count=1)
+    tidy = _LEADING_DATE.sub("", _LEADING_GLYPHS.sub("", title, count=1), count=1)
     if title.startswith("›") and "‹" in title:  # a single guillemet quoting the headline
         return title
     return tidy or title
@@ -319,12 +324,15 @@ class TitleCandidates:
     """Possible titles of one dump: their texts and one row of TITLE_FEATURE_NAMES each.
 
     keys: each text's tokens joined by spaces (the words, case and punctuation aside);
-    as_titled: whether the text is a line spelled exactly as a part of the <title>."""
+    as_titled: whether the text is a line spelled exactly as a part of the <title>;
+    site: the name the page's host registers, in letters (`site_name`), when the <title>
+    names more than the site, else ""."""
 
     texts: list[str]
     features: Matrix
     keys: list[str]
     as_titled: list[bool]
+    site: str = ""
 
 
 def _share(a: set[str], b: set[str]) -> float:
@@ -414,7 +422,8 @@ def title_candidates(
         extra[14] = len(parts)
         extra[15] = is_line and text == matched
         extra[16] = is_line and text == heuristic
-    return TitleCandidates(texts, rows, text_keys, as_titled)
+    # A <title> naming the site alone is a home page's: its title may be the site's name.
+    return TitleCandidates(texts, rows, text_keys, as_titled, name if headline else "")
 
 
 def learned_title(
@@ -428,7 +437,9 @@ def learned_title(
     words ending in a full stop. An e-mail or web address is no headline, whatever its score
     (a contact line the model took for a title), nor is script or style sheet text left
     outside its elements ("initMenu() { if (window.menu) ..."), nor a picture's caption
-    ending in its credit ("The mill at dusk. Photo: J. Doe").
+    ending in its credit ("The mill at dusk. Photo: J. Doe"), nor, under a <title> naming more
+    than the site, a line spelling the site's name alone ("Valley Herald" on
+    valleyherald.example: the site's header, not a story's).
 
     short: the <title>'s headline part of a word or two (`short_headline`), taken when the
     model ranks it among its two best: a headline that short looks like a menu item to the
@@ -438,7 +449,12 @@ def learned_title(
         return None
     scores = model.predict_proba(candidates.features)[:, 1]
     no_headline = [
-        bool(_ADDRESS.match(text.strip()) or _CODE.search(text) or _CAPTION.search(text))
+        bool(
+            _ADDRESS.match(text.strip())
+            or _CODE.search(text)
+            or _CAPTION.search(text)
+            or (candidates.site and _letters(text) == candidates.site)
+        )
         for text in candidates.texts
     ]
     if all(no_headline):
