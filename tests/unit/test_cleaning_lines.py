@@ -606,10 +606,10 @@ def _town_candidates(lines: list[str], start: int) -> TitleCandidates:
 
 
 class _Ranks:
-    """A title model that scores candidate texts as given, every other one 0.1."""
+    """A title model that scores candidate texts as given, every other one `rest`."""
 
-    def __init__(self, texts: list[str], wanted: dict[str, float]) -> None:
-        self.high = np.array([wanted.get(text, 0.1) for text in texts])
+    def __init__(self, texts: list[str], wanted: dict[str, float], rest: float = 0.1) -> None:
+        self.high = np.array([wanted.get(text, rest) for text in texts])
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         return np.column_stack([1 - self.high, self.high])
@@ -706,6 +706,24 @@ def test_a_line_spelling_the_sites_name_alone_is_never_the_learned_title() -> No
     # A home page, whose <title> is the site's name, may be titled by it.
     home = _town_candidates(["Town News", *MENU, "TownNews", *PROSE], len(MENU) + 2)
     assert learned_title(_Prefers(home.texts, "TownNews"), home) == "TownNews"
+
+
+def test_a_sentence_gives_way_to_a_likely_headline_shaped_line() -> None:
+    headline = "Budget approved after a long night"
+    sentence = "The council met until midnight in the old chamber."
+    lines = ["Town budget news | Town News", *MENU, headline, sentence, *PROSE]
+    candidates = _town_candidates(lines, len(MENU) + 2)
+    assert {headline, sentence} <= set(candidates.texts)
+    wanted = {sentence: 0.7, headline: 0.2}
+    assert learned_title(_Ranks(candidates.texts, wanted, 0.01), candidates) == headline
+    # Not to a line the model finds unlikely, nor does a line ending in an ellipsis give way.
+    unlikely = {sentence: 0.7, headline: 0.05}
+    assert learned_title(_Ranks(candidates.texts, unlikely, 0.01), candidates) == sentence
+    trailing = "The council met until midnight..."
+    lines = ["Town budget news | Town News", *MENU, headline, trailing, *PROSE]
+    candidates = _town_candidates(lines, len(MENU) + 2)
+    wanted = {trailing: 0.7, headline: 0.2}
+    assert learned_title(_Ranks(candidates.texts, wanted, 0.01), candidates) == trailing
 
 
 def test_a_headline_the_page_shows_beats_a_title_part_no_line_repeats() -> None:

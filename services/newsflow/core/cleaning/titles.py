@@ -29,6 +29,11 @@ _MIN_EXACT_TOKENS = 2  # a one-word first line ("Search", "PODCAST") names no ar
 _MAX_TITLE_TOKENS = 40
 _SHORT_RANK = 2  # see learned_title
 _SHORT_HEADLINE_TOKENS = 2  # see short_headline
+# See learned_title: a sentence of this many words or more, and how likely a headline-shaped
+# line must be to be taken instead.
+_SENTENCE_WORDS = 4
+_OVER_SENTENCE = 0.1
+_SENTENCE = re.compile(r"[^.…]\.$")  # one full stop, not an ellipsis
 _MIN_OVERLAP = 0.5
 # Second-level labels under a country code: the name is the label before them (hoy.com.py).
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne", "go"})
@@ -441,6 +446,9 @@ def learned_title(
     than the site, a line spelling the site's name alone ("Valley Herald" on
     valleyherald.example: the site's header, not a story's).
 
+    A sentence ending in a full stop ("The council met until midnight.") gives way to a
+    headline-shaped line the model finds at least 10 % likely.
+
     short: the <title>'s headline part of a word or two (`short_headline`), taken when the
     model ranks it among its two best: a headline that short looks like a menu item to the
     model, while a section's name ("News | Site") that the <title> holds ranks lower than
@@ -475,6 +483,20 @@ def learned_title(
         # <title>.
         scores = np.where(shown, scores, -1.0)
     best = int(np.argmax(scores))
+    chosen = candidates.texts[best].rstrip()
+    if _SENTENCE.search(chosen) and word_count(chosen) >= _SENTENCE_WORDS:
+        # A sentence ending in a full stop is a caption or the article's first line more
+        # often than its headline: a line shaped like one, not naming the site, that the
+        # model finds at all likely is taken instead (and the sentence stays in the text).
+        shaped = [
+            row
+            for row, text in enumerate(candidates.texts)
+            if scores[row] >= _OVER_SENTENCE
+            and headline_shaped(text)
+            and not candidates.features[row, _NAMES_SITE]
+        ]
+        if shaped:
+            best = max(shaped, key=lambda row: float(scores[row]))
     if short is not None:
         ranked: list[str] = []
         for row in np.argsort(-scores, kind="stable").tolist():
