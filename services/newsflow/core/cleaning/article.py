@@ -804,11 +804,20 @@ def _h1_repeating_a_part(h1s: list[str], titles: list[str], host: str | None) ->
     """An <h1> shaped like a headline that repeats one part of a title word for word, where
     the convention took another part for the headline ("The Valley Herald | Reports: mill to
     cut 2,000 jobs" over an <h1> of the last part)."""
-    parts = {key(part) for t in titles for part in title_parts(t)[1:]}
-    for h1 in h1s:
-        if headline_shaped(h1) and key(h1) in parts and not spells_site(h1, host):
-            return h1
-    return None
+    return _heading_in(h1s, {key(part) for t in titles for part in title_parts(t)[1:]}, host)
+
+
+def _heading_in(headings: list[str], part_keys: set[str], host: str | None) -> str | None:
+    """The first headline-shaped heading that is one of the parts (keys) word for word, unless
+    it spells the site's name."""
+    return next(
+        (
+            h
+            for h in headings
+            if headline_shaped(h) and key(h) in part_keys and not spells_site(h, host)
+        ),
+        None,
+    )
 
 
 def _part_shown_alone(titles: list[str], first_h1: str, host: str | None, tree: Any) -> str | None:
@@ -878,7 +887,7 @@ def _heading_repeating_a_part(
     if word_count(chosen) >= 3 and key(chosen) in {key(part) for part in parts}:
         return chosen
     shaped = {key(part) for part in parts if headline_shaped(part) and not names_site(part, host)}
-    return next((h for h in headings if headline_shaped(h) and key(h) in shaped), chosen)
+    return _heading_in(headings, shaped, host) or chosen
 
 
 def _from_html(document: str, url: str | None) -> tuple[list[str], _PageMeta]:
