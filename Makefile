@@ -53,11 +53,11 @@ stack-status: install
 demo: install ## stack up, pipeline up, the sample article collected and searched, pipeline down
 	$(BIN)/newsflow demo
 
-eval: install ## cleaner and NER quality on ../shared/eval (third-party data)
-	$(BIN)/python -m newsflow_dev.evaluation --data $(or $(EVAL_DATA),../shared/eval)
+eval: install ## cleaner and NER quality on ../shared/eval (third-party data; SEED=N: fold models of another seed)
+	$(if $(SEED),NEWSFLOW_CLEANER_SEED=$(SEED) )$(BIN)/python -m newsflow_dev.evaluation --data $(or $(EVAL_DATA),../shared/eval)
 
 train-cleaner: install ## retrain the cleaner's text-dump line model (data cached under ~/.cache)
-	OMP_NUM_THREADS=1 $(BIN)/python -m newsflow_dev.train_cleaner --data $(or $(EVAL_DATA),../shared/eval)
+	$(if $(SEED),NEWSFLOW_CLEANER_SEED=$(SEED) )OMP_NUM_THREADS=1 $(BIN)/python -m newsflow_dev.train_cleaner --data $(or $(EVAL_DATA),../shared/eval)
 
 bench: install ## every stage and the pipeline against their limits, 2,000 real articles (ARTICLES=N)
 	$(BIN)/python -m newsflow_dev.bench --articles $(or $(ARTICLES),2000) --data $(or $(EVAL_DATA),../shared/eval)

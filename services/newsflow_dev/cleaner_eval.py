@@ -16,6 +16,8 @@ on the same pages.
   title exact match (on all pages with a gold title, and on those whose gold title is the
   page's headline, a line of the page).
 - Time per article, p50 and p95: the cleaner on dumps and on HTML, trafilatura.extract alone.
+
+Every rate is printed with its 95 % interval (`print_report`).
 """
 
 from __future__ import annotations
@@ -30,16 +32,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import trafilatura
+from scipy import stats
 
 from newsflow.core.cleaning import clean, word_count
 from newsflow.core.cleaning.article import long_enough
 from newsflow.core.cleaning.dump import decode_html
 from newsflow.core.cleaning.lines import LineModel
 from newsflow.errors import RejectedArticle
-from newsflow_dev.evaluation import Snippets, normal_form
+from newsflow_dev.evaluation import CONFIDENCE, Snippets, normal_form, proportion_interval
 from newsflow_dev.train_cleaner import (
     FOLDS,
+    SEED,
     FoldModels,
     Page,
     dataset,
@@ -93,6 +98,14 @@ class Titles:
             self.headline_total += 1
             self.headline_right += ok
 
+    @property
+    def interval(self) -> tuple[float, float]:
+        return proportion_interval(self.right, self.total)
+
+    @property
+    def headline_interval(self) -> tuple[float, float]:
+        return proportion_interval(self.headline_right, self.headline_total)
+
 
 @dataclass
 class Timings:
@@ -118,6 +131,43 @@ class F1:
         from newsflow_dev.evaluation import f1_from
 
         return f1_from(self.pairs)
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The F1's 95 % percentile bootstrap interval, resampling pages (seeded): how much
+        the figure owes to which pages happen to be in the set. What retraining the model
+        would move is not in it."""
+        if len(self.pairs) < 2:
+            f1 = self.scores[2]
+            return f1, f1
+        precision, recall = np.array(self.pairs, dtype=np.float64).T
+        result = stats.bootstrap(
+            (precision, recall),
+            _f1_of_means,
+            paired=True,
+            vectorized=True,
+            n_resamples=_RESAMPLES,
+            confidence_level=CONFIDENCE,
+            method="percentile",
+            rng=np.random.default_rng(0),
+        )
+        low, high = result.confidence_interval
+        return float(low), float(high)
+
+
+_RESAMPLES = 2000
+
+
+def _f1_of_means(
+    precision: npt.NDArray[np.float64], recall: npt.NDArray[np.float64], axis: int = -1
+) -> npt.NDArray[np.float64]:
+    """`f1_from` over the last axis, for many resamples at once."""
+    p, r = precision.mean(axis=axis), recall.mean(axis=axis)
+    total = np.asarray(p + r, dtype=np.float64)
+    f1: npt.NDArray[np.float64] = np.divide(
+        2 * p * r, total, out=np.zeros_like(total), where=total > 0
+    )
+    return f1
 
 
 @dataclass
@@ -290,12 +340,18 @@ def _html_sources(data: Path) -> dict[str, Callable[[], str]]:
     return sources
 
 
+def _interval(bounds: tuple[float, float]) -> str:
+    return f"[{bounds[0]:.3f}, {bounds[1]:.3f}]"
+
+
 def print_report(report: CleanerReport, console: Any) -> None:
-    """The report as rich tables (console: a rich Console)."""
+    """The report as rich tables (console: a rich Console). Each rate comes with its 95 %
+    interval: pages resampled for F1 (bootstrap), snippets and titles counted as independent
+    (Wilson)."""
     from rich.table import Table
 
     folds = report.folds
-    table = Table(title=f"Cleaner: group {FOLDS}-fold split by site (pages)")
+    table = Table(title=f"Cleaner: group {FOLDS}-fold split by site (pages), seed {SEED}")
     for column in (
         "fold",
         "trained on",
@@ -320,7 +376,7 @@ def print_report(report: CleanerReport, console: Any) -> None:
     console.print(table)
 
     table = Table(title="Cleaner: F1 against gold bodies, held-out pages")
-    for column in ("set", "input", "pages", "P", "R", "F1", "empty"):
+    for column in ("set", "input", "pages", "P", "R", "F1", "F1, 95 % interval", "empty"):
         table.add_column(column)
     for (corpus, name), score in sorted(report.f1.items()):
         p, r, f = score.scores
@@ -330,7 +386,8 @@ def print_report(report: CleanerReport, console: Any) -> None:
             str(len(score.pairs)),
             f"{p:.3f}",
             f"{r:.3f}",
-            f"{f:.3f}",
+            f"{f:.4f}",
+            _interval(score.interval),
             str(score.empty),
         )
     console.print(table)
@@ -348,8 +405,8 @@ def print_report(report: CleanerReport, console: Any) -> None:
         table.add_row(
             name,
             str(s.pages),
-            f"{s.kept}/{s.must_keep} = {s.keep_rate:.3f}",
-            f"{s.removed}/{s.must_drop} = {s.drop_rate:.3f}",
+            f"{s.kept}/{s.must_keep} = {s.keep_rate:.3f} {_interval(s.keep_interval)}",
+            f"{s.removed}/{s.must_drop} = {s.drop_rate:.3f} {_interval(s.drop_interval)}",
         )
     console.print(table)
 
@@ -359,9 +416,9 @@ def print_report(report: CleanerReport, console: Any) -> None:
     for name, t in sorted(report.titles.items()):
         table.add_row(
             name,
-            f"{t.right}/{t.total} = {t.right / max(t.total, 1):.3f}",
+            f"{t.right}/{t.total} = {t.right / max(t.total, 1):.3f} {_interval(t.interval)}",
             f"{t.headline_right}/{t.headline_total} = "
-            f"{t.headline_right / max(t.headline_total, 1):.3f}",
+            f"{t.headline_right / max(t.headline_total, 1):.3f} {_interval(t.headline_interval)}",
         )
     console.print(table)
 

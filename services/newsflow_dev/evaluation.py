@@ -22,11 +22,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scipy import stats
+
 from newsflow.core.cleaning import clean, normalize_unicode
 from newsflow.errors import RejectedArticle
 from newsflow_dev.ner_evaluation import GOLD_SETS, evaluate_ner
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+CONFIDENCE = 0.95
+
+
+def proportion_interval(right: int, total: int) -> tuple[float, float]:
+    """The 95 % Wilson score interval of the rate right / total: where the rate could
+    lie on another sample of the same kind and size. It counts every item as independent."""
+    if not total:
+        return 0.0, 0.0
+    interval = stats.binomtest(right, total).proportion_ci(CONFIDENCE, method="wilson")
+    return float(interval.low), float(interval.high)
 
 
 def _article_text(raw: dict[str, Any], with_title: bool = True) -> str:
@@ -71,6 +83,14 @@ class Snippets:
     @property
     def drop_rate(self) -> float:
         return self.removed / self.must_drop if self.must_drop else 0.0
+
+    @property
+    def keep_interval(self) -> tuple[float, float]:
+        return proportion_interval(self.kept, self.must_keep)
+
+    @property
+    def drop_interval(self) -> tuple[float, float]:
+        return proportion_interval(self.removed, self.must_drop)
 
 
 def snippet_scores(root: Path, kind: str) -> Snippets:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsflow_dev.train_cleaner import _dragnet_pages
+import pytest
+
+from newsflow_dev.train_cleaner import SEED_VARIABLE, _dragnet_pages, seed_from
 
 PARAGRAPHS = [
     "Le conseil municipal a voté mardi soir le budget de la ville pour l'année prochaine, "
@@ -52,3 +54,11 @@ def test_dragnet_pages_are_held_out_with_a_gold_body_without_comments_or_headlin
     assert all(labelled[p] == 1 for p in PARAGRAPHS)
     assert labelled["Le budget est voté"] == 0
     assert labelled["Mentions légales"] == 0
+
+
+def test_the_training_seed_is_zero_unless_the_environment_names_another() -> None:
+    assert seed_from({}) == 0
+    assert seed_from({SEED_VARIABLE: " "}) == 0
+    assert seed_from({SEED_VARIABLE: "2"}) == 2
+    with pytest.raises(SystemExit, match="whole number"):
+        seed_from({SEED_VARIABLE: "two"})
