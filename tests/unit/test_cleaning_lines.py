@@ -708,6 +708,20 @@ def test_a_line_spelling_the_sites_name_alone_is_never_the_learned_title() -> No
     assert learned_title(_Prefers(home.texts, "TownNews"), home) == "TownNews"
 
 
+def test_a_line_marked_as_a_list_item_is_never_the_learned_title() -> None:
+    headline = "Budget approved after a long night"
+    for item in ("* Email will not be published", "- Pruning shears", "• Free parking"):
+        lines = [f"{headline} | Town News", *MENU, headline, *PROSE, item, "Post comment"]
+        candidates = _town_candidates(lines, len(MENU) + 2)
+        assert item in candidates.texts
+        wanted = {item: 0.9, headline: 0.3}
+        assert learned_title(_Ranks(candidates.texts, wanted), candidates) == headline
+    # A star without a space after it is no list marker ("*Exclusive* ...").
+    starred = "*Exclusive* Budget approved after a long night"
+    candidates = _town_candidates([f"{starred} | Town News", *MENU, starred, *PROSE], len(MENU) + 2)
+    assert learned_title(_Prefers(candidates.texts, starred), candidates) == starred
+
+
 def test_a_sentence_gives_way_to_a_likely_headline_shaped_line() -> None:
     headline = "Budget approved after a long night"
     sentence = "The council met until midnight in the old chamber."

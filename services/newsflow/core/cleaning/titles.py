@@ -59,6 +59,9 @@ _CODE = re.compile(r"\)\s*\{|\{[^{}]*[:;][^{}]*\}|\b(?:document|window)\.\w")
 CREDIT_LABEL = r"(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:"
 # A picture's caption ending in its credit ("The mill at dusk. Photo: J. Doe", "…/Getty"):
 # a few words after the label, at the end ("Das Bild: Kanzler …" is a headline).
+# A list item or a form's note, marked like one ("* Email will not be published",
+# "- Pruning shears"); a headline never starts with a bullet and a space.
+_LIST_ITEM = re.compile(r"[*•·▪‣◦–-]\s")
 _CAPTION = re.compile(
     rf"\S\s+{CREDIT_LABEL}(?:\s*[^\s:]+){{1,4}}\s*$|/getty\b|\bgetty images\b", re.IGNORECASE
 )
@@ -442,7 +445,8 @@ def learned_title(
     words ending in a full stop. An e-mail or web address is no headline, whatever its score
     (a contact line the model took for a title), nor is script or style sheet text left
     outside its elements ("initMenu() { if (window.menu) ..."), nor a picture's caption
-    ending in its credit ("The mill at dusk. Photo: J. Doe"), nor, under a <title> naming more
+    ending in its credit ("The mill at dusk. Photo: J. Doe"), nor a line marked as a list
+    item ("* Email will not be published"), nor, under a <title> naming more
     than the site, a line spelling the site's name alone ("Valley Herald" on
     valleyherald.example: the site's header, not a story's).
 
@@ -461,6 +465,7 @@ def learned_title(
             _ADDRESS.match(text.strip())
             or _CODE.search(text)
             or _CAPTION.search(text)
+            or _LIST_ITEM.match(text.lstrip())
             or (candidates.site and _letters(text) == candidates.site)
         )
         for text in candidates.texts
