@@ -30,6 +30,7 @@ from newsflow_dev.ner_evaluation import GOLD_SETS, evaluate_ner
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 CONFIDENCE = 0.95
+_LOG_WIDTH = 132
 
 
 def proportion_interval(right: int, total: int) -> tuple[float, float]:
@@ -211,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["cleaner", "ner"], default=None)
     args = parser.parse_args(argv)
     console = Console()
+    if not console.is_terminal:
+        # Into a file or a pipe rich writes 80 columns, which would wrap every interval.
+        console = Console(width=_LOG_WIDTH)
 
     if args.only != "ner":
         from newsflow_dev.cleaner_eval import evaluate_cleaner, print_report
