@@ -57,11 +57,11 @@ _ADDRESS = re.compile(r"(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$", re.IGNORECASE
 _CODE = re.compile(r"\)\s*\{|\{[^{}]*[:;][^{}]*\}|\b(?:document|window)\.\w")
 # The label of a picture's credit ("Photo:", "Bild :", "Crédits photos :"), case aside.
 CREDIT_LABEL = r"(?:photos?|fotos?|bild|image|crédits?|credits?)\s*:"
-# A picture's caption ending in its credit ("The mill at dusk. Photo: J. Doe", "…/Getty"):
-# a few words after the label, at the end ("Das Bild: Kanzler …" is a headline).
 # A list item or a form's note, marked like one ("* Email will not be published",
 # "- Pruning shears"); a headline never starts with a bullet and a space.
 _LIST_ITEM = re.compile(r"[*•·▪‣◦–-]\s")
+# A picture's caption ending in its credit ("The mill at dusk. Photo: J. Doe", "…/Getty"):
+# a few words after the label, at the end ("Das Bild: Kanzler …" is a headline).
 _CAPTION = re.compile(
     rf"\S\s+{CREDIT_LABEL}(?:\s*[^\s:]+){{1,4}}\s*$|/getty\b|\bgetty images\b", re.IGNORECASE
 )
