@@ -83,6 +83,9 @@ def run_trafilatura(html: str, url: str | None = None) -> Output:
     return Output(None, text, not text, time.perf_counter() - started)
 
 
+_RESAMPLES = 2000  # bootstrap resamples behind each F1 interval
+
+
 @dataclass
 class Titles:
     right: int = 0
@@ -153,9 +156,6 @@ class F1:
         )
         low, high = result.confidence_interval
         return float(low), float(high)
-
-
-_RESAMPLES = 2000
 
 
 def _f1_of_means(
