@@ -12,9 +12,10 @@ on the same pages.
 - L3S-GN1 (621 English news pages marked by hand): the same F1 against the marked full text,
   on HTML and dumps, and title exact match against the marked headline.
 - dragnet_data (1,381 English news and blog pages): the same F1 against the marked content.
-- trafilatura's evaluation set (~1,000 pages, many languages): the same snippet scores and
-  title exact match (on all pages with a gold title, and on those whose gold title is the
-  page's headline, a line of the page).
+- trafilatura's evaluation set (~1,000 pages, many languages): the same snippet scores, also
+  by the language of each page's gold (`gold_language`), and title exact match (on all pages
+  with a gold title, and on those whose gold title is the page's headline, a line of the
+  page).
 - Time per article, p50 and p95: the cleaner on dumps and on HTML, trafilatura.extract alone.
 
 Every rate is printed with its 95 % interval (`print_report`).
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import lingua
 import numpy as np
 import numpy.typing as npt
 import trafilatura
@@ -178,11 +180,16 @@ class CleanerReport:
     html_rejected_trafilatura_kept: int = 0
     html_rejected_article: int = 0
     snippets: dict[str, Snippets] = field(default_factory=dict)
+    # The trafilatura set's snippets by the language of the gold: language -> input -> counts.
+    by_language: dict[str, dict[str, Snippets]] = field(default_factory=dict)
     titles: dict[str, Titles] = field(default_factory=dict)
     timings: dict[str, Timings] = field(default_factory=dict)
 
     def snippet(self, name: str) -> Snippets:
         return self.snippets.setdefault(name, Snippets())
+
+    def language_snippet(self, language: str, name: str) -> Snippets:
+        return self.by_language.setdefault(language, {}).setdefault(name, Snippets())
 
     def score(self, source: str, name: str) -> F1:
         return self.f1.setdefault((_SETS[source], name), F1())
@@ -211,6 +218,52 @@ _DUMPS, _HTML, _ALONE = (
 
 def _dump(page: Page) -> str:
     return "\n\n".join(page.lines)
+
+
+@functools.cache
+def _language_detector() -> lingua.LanguageDetector:
+    # Every language lingua knows, with its trigram models only, as the enricher reads them.
+    return lingua.LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def gold_language(page: Page) -> str:
+    """The ISO 639-1 code of the language of a page's gold (its title and must-keep
+    snippets), or "?" when there is no gold text or lingua cannot tell."""
+    text = " ".join([page.title or "", *page.must_keep]).strip()
+    found = _language_detector().detect_language_of(text) if text else None
+    return found.iso_code_639_1.name.lower() if found is not None else "?"
+
+
+# Languages of fewer pages than this share one row of the table by language: their rates
+# would be a handful of snippets each.
+_LANGUAGE_MIN_PAGES = 5
+
+
+def language_rows(
+    by_language: dict[str, dict[str, Snippets]], min_pages: int = _LANGUAGE_MIN_PAGES
+) -> list[tuple[str, dict[str, Snippets]]]:
+    """The table by language: languages of at least min_pages pages, the most pages first
+    (then by code), and the others pooled in a last row named after how many they are."""
+    pages = {
+        language: max(s.pages for s in inputs.values()) for language, inputs in by_language.items()
+    }
+    ranked = sorted(by_language, key=lambda language: (-pages[language], language))
+    rows = [
+        (language, by_language[language]) for language in ranked if pages[language] >= min_pages
+    ]
+    rest = [by_language[language] for language in ranked if pages[language] < min_pages]
+    if rest:
+        pooled: dict[str, Snippets] = {}
+        for inputs in rest:
+            for name, s in inputs.items():
+                total = pooled.setdefault(name, Snippets())
+                total.pages += s.pages
+                total.kept += s.kept
+                total.must_keep += s.must_keep
+                total.removed += s.removed
+                total.must_drop += s.must_drop
+        rows.append((f"{len(rest)} other languages", pooled))
+    return rows
 
 
 def _is_headline(page: Page, gold: str) -> bool:
@@ -281,6 +334,17 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             report.snippet(f"{name}, HTML, trafilatura alone").add(
                 alone.text, page.must_keep, page.must_drop
             )
+            if not page.held_out:
+                language = gold_language(page)
+                report.language_snippet(language, _DUMPS).add(
+                    with_title, page.must_keep, page.must_drop
+                )
+                report.language_snippet(language, _HTML).add(
+                    f"{cleaned.title or ''}\n{cleaned.text}", page.must_keep, page.must_drop
+                )
+                report.language_snippet(language, _ALONE).add(
+                    alone.text, page.must_keep, page.must_drop
+                )
         if page.title:
             headline = _is_headline(page, page.title)
             report.title(f"{_SETS[page.source]}, text dumps").add(dump.title, page.title, headline)
@@ -408,6 +472,18 @@ def print_report(report: CleanerReport, console: Any) -> None:
             f"{s.kept}/{s.must_keep} = {s.keep_rate:.3f} {_interval(s.keep_interval)}",
             f"{s.removed}/{s.must_drop} = {s.drop_rate:.3f} {_interval(s.drop_interval)}",
         )
+    console.print(table)
+
+    table = Table(
+        title="Cleaner: trafilatura set by the language of its gold (lingua), must-keep "
+        "snippets kept / must-drop removed"
+    )
+    for column in ("language", "pages", _DUMPS, _HTML, _ALONE):
+        table.add_column(column)
+    for language, inputs in language_rows(report.by_language):
+        counts = [inputs[name] for name in (_DUMPS, _HTML, _ALONE)]
+        cells = [f"{c.keep_rate:.3f} / {c.drop_rate:.3f}" for c in counts]
+        table.add_row(language, str(counts[0].pages), *cells)
     console.print(table)
 
     table = Table(title="Cleaner: title exact match (held-out pages)")
