@@ -287,10 +287,12 @@ def select_article(
     probabilities: npt.NDArray[np.float64],
     params: RegionParams,
     headline: int | None = None,
+    line_tokens: list[list[str]] | None = None,
 ) -> list[int]:
     """Indexes of a dump's article lines: the model's region, cut where comments begin (a
-    heading such as "Comments", even one the region bridged over), without inline furniture."""
-    tokens = token_counts(lines)
+    heading such as "Comments", even one the region bridged over), without inline furniture.
+    line_tokens: as for `token_counts`."""
+    tokens = token_counts(lines, line_tokens)
     chosen = article_lines(probabilities, tokens, params, headline)
     if chosen:
         # A paragraph just above the article that the article repeats further down is its
@@ -958,7 +960,7 @@ def _from_text(
         lines, line_tokens, keys = ["", *lines], [[], *line_tokens], ["", *keys]
     features, probabilities = model.scores(lines, line_tokens)
     headline = headline_line(lines, host, keys)
-    chosen = select_article(lines, probabilities, model.region, headline)
+    chosen = select_article(lines, probabilities, model.region, headline, line_tokens)
     # The title model was trained on the region alone: the standfirst joins the text after.
     body = [*_standfirst_lines(lines, probabilities, chosen, headline), *chosen]
     article = _without_related_boxes([lines[i] for i in body])

@@ -146,8 +146,23 @@ def default_model() -> LineModel:
     return LineModel.from_bytes(data)
 
 
-def token_counts(lines: list[str]) -> npt.NDArray[np.float64]:
-    return np.array([len(TOKEN.findall(line)) for line in lines], dtype=np.float64)
+def token_counts(
+    lines: list[str], line_tokens: list[list[str]] | None = None
+) -> npt.NDArray[np.float64]:
+    """How many tokens each line holds, as written.
+
+    line_tokens: each line's `text.tokens` (of its casefolded text), when the caller has them:
+    casefolding an ASCII line changes none of its tokens, so those are counted instead of
+    tokenising the line again."""
+    if line_tokens is None:
+        return np.array([len(TOKEN.findall(line)) for line in lines], dtype=np.float64)
+    return np.array(
+        [
+            len(known) if line.isascii() else len(TOKEN.findall(line))
+            for line, known in zip(lines, line_tokens, strict=True)
+        ],
+        dtype=np.float64,
+    )
 
 
 def _line_scores(

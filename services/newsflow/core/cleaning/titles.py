@@ -91,8 +91,9 @@ def _parts(title: str) -> list[str]:
 def _letters(text: str) -> str:
     """Letters and digits, case and accents folded: host names are spelled without accents
     ("sauvonsluniversite" for "Sauvons l'Université")."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return _NON_ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
+    # Decomposed, the accents are combining marks, which are no letters or digits to the
+    # pattern either: one substitution drops them with the punctuation.
+    return _NON_ALNUM.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def tidy_title(title: str) -> str:
@@ -203,13 +204,15 @@ def title_from_first_line(
     min_span = max(_MIN_EXACT_TOKENS, (len(wanted[0].split()) + 1) // 2) if wanted else 0
     if not exact:
         return None
+    # A line sharing no word with any of them overlaps none: no set is built for it.
+    any_wanted = set().union(*wanted_sets)
     # Close variants only before the article (or just inside it); exact repeats anywhere.
     end = len(lines) if article_start is None else min(len(lines), article_start + 3)
     anchor = article_start if article_start is not None else 0
     best: tuple[float, int, int] | None = None
     for i in range(1, len(lines)):
         k = _key(lines[i]) if keys is None else keys[i]
-        size = len(k.split())
+        size = k.count(" ") + 1  # its tokens, joined by single spaces
         if not k or size > _MAX_TITLE_TOKENS:
             continue
         if k in exact or (size >= min_span and f" {k} " in padded):
@@ -219,7 +222,10 @@ def title_from_first_line(
         elif k == whole and site is not None:
             score = 0.9
         elif i < end and size >= _MIN_TITLE_TOKENS and not lines[i].endswith(_NOT_HEADLINE_END):
-            words = set(k.split())
+            split = k.split()
+            if any_wanted.isdisjoint(split):
+                continue
+            words = set(split)
             score = max((_overlap(words, w) for w in wanted_sets), default=0.0)
             if score < _MIN_OVERLAP:
                 continue
