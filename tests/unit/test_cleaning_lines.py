@@ -285,6 +285,21 @@ def test_a_numbered_list_that_the_article_began_runs_to_its_end() -> None:
     assert not any(league in body for league in leagues)
 
 
+def test_labels_that_the_article_region_ends_on_are_not_article_text() -> None:
+    # The model scores a box's heading or a menu under the last paragraph by the prose above.
+    lines = ["Budget approved | Town News", "Home", *PROSE, "Town hall agenda", "Bridge works"]
+    probabilities = np.array([0.0, 0.1, 0.9, 0.9, 0.9, 0.9, 0.8, 0.7])
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.5)
+    assert select_article(lines, probabilities, params) == [2, 3, 4, 5]
+    # Numbered ones stay when the article numbered a line above them: its own list.
+    item = "1. A new roof for the school on the hill, paid for by the town this year"
+    listed = [*lines[:5], item, "2. Bridge works", "3. Town hall"]
+    assert select_article(listed, probabilities, params) == [2, 3, 4, 5, 6, 7]
+    # Not when no line above them began the list (a menu of leagues).
+    leagues = [*lines[:6], "1. Bundesliga", "2. Bundesliga"]
+    assert select_article(leagues, probabilities, params) == [2, 3, 4, 5]
+
+
 def test_a_paragraph_after_a_label_of_the_article_and_closing_sentences_join_it() -> None:
     answers = [
         "Nous avons construit le pont en trois ans, avec les habitants du quartier, pas à pas.",

@@ -82,6 +82,10 @@ _TAG_MAX_WORDS = 4
 _LIST_ITEM = re.compile(r"^(\d{1,3})\s*[.)]\s+\S")
 _LIST_LOOKBACK = 4
 _LIST_GAP = 1
+# A label: a line of fewer words than this, ending in no sentence punctuation nor in a colon
+# that announces what follows (a button, a menu item, a box's heading: "More on this story").
+_LABEL_WORDS = 5
+_LABEL_END = re.compile(r"[.!?。！？…:;][\"'»)\]]?$")
 # `_closing_lines`: a label of at most this many tokens; the paragraph after it, and the
 # closing sentences before an end marker, at least this likely (the region's own edge
 # widening, in lines.py, asks 0.3 of lines next to it).
@@ -293,7 +297,7 @@ def select_article(
     heading such as "Comments", even one the region bridged over), without inline furniture.
     line_tokens: as for `token_counts`."""
     tokens = token_counts(lines, line_tokens)
-    chosen = article_lines(probabilities, tokens, params, headline)
+    chosen = _without_closing_labels(lines, article_lines(probabilities, tokens, params, headline))
     if chosen:
         # A paragraph just above the article that the article repeats further down is its
         # lead, repeated in a teaser block after it; the repetition itself is what lowered
@@ -385,6 +389,24 @@ def _closing_lines(
     if run and i < len(lines) and is_end_marker(lines[i]):
         added += run
     return added
+
+
+def _is_label(line: str) -> bool:
+    return word_count(line) < _LABEL_WORDS and not _LABEL_END.search(line.rstrip())
+
+
+def _without_closing_labels(lines: list[str], chosen: list[int]) -> list[int]:
+    """The region without the labels it ends on ("More on this story", "Top stories", a menu
+    under the last paragraph), which the model scores by the prose above them. Numbered items
+    among them stay when a numbered item stands above them in the region: the article's own
+    list, which `_list_continued` may carry on."""
+    end = len(chosen)
+    while end > 1 and _is_label(lines[chosen[end - 1]]):
+        end -= 1
+    if end < len(chosen) and any(_LIST_ITEM.match(lines[i]) for i in chosen[:end]):
+        numbered = [j for j in range(end, len(chosen)) if _LIST_ITEM.match(lines[chosen[j]])]
+        end = numbered[-1] + 1 if numbered else end
+    return chosen[:end]
 
 
 def _list_continued(lines: list[str], first: int, last: int) -> list[int]:
