@@ -255,13 +255,8 @@ def language_rows(
     if rest:
         pooled: dict[str, Snippets] = {}
         for inputs in rest:
-            for name, s in inputs.items():
-                total = pooled.setdefault(name, Snippets())
-                total.pages += s.pages
-                total.kept += s.kept
-                total.must_keep += s.must_keep
-                total.removed += s.removed
-                total.must_drop += s.must_drop
+            for name, counts in inputs.items():
+                pooled.setdefault(name, Snippets()).add_counts(counts)
         rows.append((f"{len(rest)} other languages", pooled))
     return rows
 
@@ -324,27 +319,18 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             report.score(page.source, _ALONE).add(alone.text, page.gold)
         if page.must_keep or page.must_drop:
             name = "news-fr-raw pages" if page.held_out else "trafilatura set"
-            with_title = f"{dump.title or ''}\n{dump.text}"
-            report.snippet(f"{name}, dumps made from HTML").add(
-                with_title, page.must_keep, page.must_drop
-            )
-            report.snippet(f"{name}, HTML").add(
-                f"{cleaned.title or ''}\n{cleaned.text}", page.must_keep, page.must_drop
-            )
-            report.snippet(f"{name}, HTML, trafilatura alone").add(
-                alone.text, page.must_keep, page.must_drop
-            )
-            if not page.held_out:
-                language = gold_language(page)
-                report.language_snippet(language, _DUMPS).add(
-                    with_title, page.must_keep, page.must_drop
-                )
-                report.language_snippet(language, _HTML).add(
-                    f"{cleaned.title or ''}\n{cleaned.text}", page.must_keep, page.must_drop
-                )
-                report.language_snippet(language, _ALONE).add(
-                    alone.text, page.must_keep, page.must_drop
-                )
+            # The trafilatura set's pages are also tallied by the language of their gold.
+            language = None if page.held_out else gold_language(page)
+            for label, kind, output in (
+                ("dumps made from HTML", _DUMPS, f"{dump.title or ''}\n{dump.text}"),
+                ("HTML", _HTML, f"{cleaned.title or ''}\n{cleaned.text}"),
+                ("HTML, trafilatura alone", _ALONE, alone.text),
+            ):
+                counts = Snippets()
+                counts.add(output, page.must_keep, page.must_drop)
+                report.snippet(f"{name}, {label}").add_counts(counts)
+                if language is not None:
+                    report.language_snippet(language, kind).add_counts(counts)
         if page.title:
             headline = _is_headline(page, page.title)
             report.title(f"{_SETS[page.source]}, text dumps").add(dump.title, page.title, headline)

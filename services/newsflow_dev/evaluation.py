@@ -18,7 +18,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,11 @@ class Snippets:
         self.kept += sum(normal_form(s) in text for s in keep)
         self.must_drop += len(drop)
         self.removed += sum(normal_form(s) not in text for s in drop)
+
+    def add_counts(self, other: Snippets) -> None:
+        """Another tally's pages and snippets added to this one's."""
+        for counter in fields(self):
+            setattr(self, counter.name, getattr(self, counter.name) + getattr(other, counter.name))
 
     @property
     def keep_rate(self) -> float:

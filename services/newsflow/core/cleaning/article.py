@@ -85,7 +85,6 @@ _LIST_GAP = 1
 # A label: a line of fewer words than this, ending in no sentence punctuation nor in a colon
 # that announces what follows (a button, a menu item, a box's heading: "More on this story").
 _LABEL_WORDS = 5
-_LABEL_END = re.compile(r"[.!?。！？…:;][\"'»)\]]?$")
 # `_closing_lines`: a label of at most this many tokens; the paragraph after it, and the
 # closing sentences before an end marker, at least this likely (the region's own edge
 # widening, in lines.py, asks 0.3 of lines next to it).
@@ -392,7 +391,12 @@ def _closing_lines(
 
 
 def _is_label(line: str) -> bool:
-    return word_count(line) < _LABEL_WORDS and not _LABEL_END.search(line.rstrip())
+    end = line.rstrip()
+    return (
+        word_count(end) < _LABEL_WORDS
+        and not _SENTENCE_END.search(end)
+        and not end.endswith((":", ";"))
+    )
 
 
 def _without_closing_labels(lines: list[str], chosen: list[int]) -> list[int]:
