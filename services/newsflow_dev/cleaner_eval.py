@@ -16,6 +16,8 @@ on the same pages.
   by the language of each page's gold (`gold_language`), and title exact match (on all pages
   with a gold title, and on those whose gold title is the page's headline, a line of the
   page).
+- On the three sets with gold bodies, also the dumps joined into one line, as a scraper that
+  joins a page's text with spaces writes them (`unbroken`).
 - Time per article, p50 and p95: the cleaner on dumps and on HTML, trafilatura.extract alone.
 
 Every rate is printed with its 95 % interval (`print_report`).
@@ -214,6 +216,8 @@ _DUMPS, _HTML, _ALONE = (
     "HTML, cleaner",
     "HTML, trafilatura.extract alone",
 )
+# What a scraper writes when it joins a page's text nodes with spaces.
+_JOINED = "the same dumps joined into one line"
 
 
 def _dump(page: Page) -> str:
@@ -314,6 +318,8 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             ):
                 report.html_rejected_article += 1
         if page.gold is not None:
+            joined = run_clean({"text": " ".join(page.lines), "url": page.url}, model)
+            report.score(page.source, _JOINED).add(joined.text, page.gold)
             report.score(page.source, _DUMPS).add(dump.text, page.gold)
             report.score(page.source, _HTML).add(cleaned.text, page.gold)
             report.score(page.source, _ALONE).add(alone.text, page.gold)

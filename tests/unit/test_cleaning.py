@@ -100,6 +100,12 @@ def test_an_ellipsis_that_repeats_nothing_stays() -> None:
     assert article.body.endswith("la ville...")
 
 
+def test_a_text_longer_than_any_page_is_rejected_before_it_is_cleaned() -> None:
+    # One line of 1.2 million characters: cleaned, it would be cut into 240,000 lines.
+    with pytest.raises(RejectedArticle, match="over the limit of 1000000: send the article"):
+        clean({"text": "Home " * 240_000})
+
+
 def test_empty_and_too_short_texts_are_rejected() -> None:
     with pytest.raises(RejectedArticle, match="no article text"):
         clean({"text": ""})

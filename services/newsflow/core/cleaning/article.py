@@ -55,6 +55,7 @@ from newsflow.core.cleaning.titles import (
     title_candidates,
     title_from_first_line,
 )
+from newsflow.core.cleaning.unbroken import UNBROKEN_WORDS, break_lines, is_unbroken
 from newsflow.core.contracts import SCHEMA_VERSION
 from newsflow.core.ids import article_id, content_hash, to_utc_iso
 from newsflow.core.vocabulary import (
@@ -977,12 +978,20 @@ def _from_text(
     lines = [line for line in normalize_unicode(text).split("\n") if line]
     if not lines:
         return [], title_hint
+    unbroken = is_unbroken(lines)
+    if unbroken:
+        # A short first line that does not read as prose is the <title>, kept as the dump's
+        # first line; the rest is cut into the lines it lost (see `unbroken`).
+        first = lines[0]
+        head = first if word_count(first) < UNBROKEN_WORDS and not _reads_as_prose(first) else ""
+        rest = lines[1:] if head else lines
+        lines = [head, *(piece for line in rest for piece in break_lines(line))]
     # Tokenised once, for the line model and for the title.
     line_tokens = [tokens(line) for line in lines]
     keys = [" ".join(t) for t in line_tokens]
     host = title_host(url)
-    untitled = _starts_with_prose(lines, keys, host)
-    if untitled:  # no <title> line: the model expects one
+    untitled = not lines[0] if unbroken else _starts_with_prose(lines, keys, host)
+    if untitled and lines[0]:  # no <title> line: the model expects one
         lines, line_tokens, keys = ["", *lines], [[], *line_tokens], ["", *keys]
     features, probabilities = model.scores(lines, line_tokens)
     headline = headline_line(lines, host, keys)
@@ -992,6 +1001,11 @@ def _from_text(
     article = _without_related_boxes([lines[i] for i in body])
     if title_hint:
         return article, title_hint
+    if unbroken:
+        # The pieces of an unbroken text hold no headline of their own (it is glued to the
+        # menu and the byline around it), and the title model, shown them, takes a fragment:
+        # the <title>'s headline part is the title, and without a <title> there is none.
+        return article, (headline_part(lines[0], host) or lines[0]) if lines[0] else None
     start = chosen[0] if chosen else None
     if model.title is None:
         title = pick_title(lines, start, host, keys)
@@ -1010,6 +1024,9 @@ def _from_text(
 # text repeated) would block a partition for as long.
 MAX_HTML_TAGS = 150_000
 MAX_ARTICLE_CHARS = 300_000
+# Four times the longest of 3,152 pages' text dumps (251,294 characters): cleaning time grows
+# with the lines, and a text joined into one line is cut into a line a sentence or a word.
+MAX_TEXT_CHARS = 1_000_000
 # Share of word-like tokens that contain a letter (any script): prose is mostly words; a table of
 # figures or a dump of identifiers is not an article.
 MIN_PROSE_SHARE = 0.2
@@ -1076,6 +1093,11 @@ def clean(
             _, dump_title = _from_text(dump, None, line_model, url)
             title = dump_title or title
     else:
+        if text and len(text) > MAX_TEXT_CHARS:
+            raise RejectedArticle(
+                f"text of {len(text)} characters is over the limit of {MAX_TEXT_CHARS}:"
+                " send the article's own text, or the page as HTML"
+            )
         paragraphs, title = _from_text(text or "", title_hint, model or default_model(), url)
     if title and not title_hint:
         title = tidy_title(title)
