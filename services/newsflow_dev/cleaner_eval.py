@@ -17,7 +17,8 @@ on the same pages.
   with a gold title, and on those whose gold title is the page's headline, a line of the
   page).
 - On the three sets with gold bodies, also the dumps joined into one line, as a scraper that
-  joins a page's text with spaces writes them (`unbroken`).
+  joins a page's text with spaces writes them (`unbroken`), and the gold body itself given as
+  text (already clean, as a feed or an API gives an article).
 - Time per article, p50 and p95: the cleaner on dumps and on HTML, trafilatura.extract alone.
 
 Every rate is printed with its 95 % interval (`print_report`).
@@ -218,6 +219,8 @@ _DUMPS, _HTML, _ALONE = (
 )
 # What a scraper writes when it joins a page's text nodes with spaces.
 _JOINED = "the same dumps joined into one line"
+# Text that is already clean, as a feed or an API gives it.
+_GOLD_TEXT = "the gold body itself, as text"
 
 
 def _dump(page: Page) -> str:
@@ -320,6 +323,8 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
         if page.gold is not None:
             joined = run_clean({"text": " ".join(page.lines), "url": page.url}, model)
             report.score(page.source, _JOINED).add(joined.text, page.gold)
+            own = run_clean({"text": page.gold, "url": page.url}, model)
+            report.score(page.source, _GOLD_TEXT).add(own.text, page.gold)
             report.score(page.source, _DUMPS).add(dump.text, page.gold)
             report.score(page.source, _HTML).add(cleaned.text, page.gold)
             report.score(page.source, _ALONE).add(alone.text, page.gold)

@@ -100,6 +100,31 @@ def test_an_ellipsis_that_repeats_nothing_stays() -> None:
     assert article.body.endswith("la ville...")
 
 
+BRIDGE = [
+    "Time is running out for the old bridge.",
+    "Engineers found last autumn that water had worked its way into the mortar of two of the "
+    "arches, and that the parapet on the downstream side had begun to lean towards the river.",
+    "The repairs will replace the damaged stones with stone from the same quarry, rebuild the "
+    "parapet and lay a new surface, at a cost of a little under two million.",
+    "Drivers will be sent along the ridge road through the villages of Hollins and Marford, "
+    "which adds about twenty minutes to a journey from the market town to the station.",
+    "A public meeting about the closure will be held in the village hall next Thursday "
+    "evening, where the engineers will answer questions from residents.",
+]
+
+
+def test_an_articles_own_paragraphs_keep_their_first_one() -> None:
+    # Text from a feed: paragraphs alone, the first of them as short as a dump's <title> line.
+    article = clean({"text": "\n".join(BRIDGE), "url": "https://gazette.example/bridge"})
+    assert article.lead == BRIDGE[0]
+    assert article.body.split("\n\n") == BRIDGE[1:]
+    # The same under its headline: the headline is the title, and no paragraph is lost.
+    text = "\n".join(["Old bridge over the Arle to close for repairs", *BRIDGE])
+    article = clean({"text": text, "url": "https://gazette.example/bridge"})
+    assert article.title == "Old bridge over the Arle to close for repairs"
+    assert article.lead == BRIDGE[0]
+
+
 def test_a_text_longer_than_any_page_is_rejected_before_it_is_cleaned() -> None:
     # One line of 1.2 million characters: cleaned, it would be cut into 240,000 lines.
     with pytest.raises(RejectedArticle, match="over the limit of 1000000: send the article"):
