@@ -17,8 +17,10 @@ on the same pages.
   with a gold title, and on those whose gold title is the page's headline, a line of the
   page).
 - On the three sets with gold bodies, also the dumps joined into one line, as a scraper that
-  joins a page's text with spaces writes them (`unbroken`), and the gold body itself given as
-  text (already clean, as a feed or an API gives an article).
+  joins a page's text with spaces writes them (`unbroken`); the page's text nodes a line each,
+  as `soup.get_text("\n", strip=True)` writes them (`fragments`), with title exact match on
+  L3S-GN1; and the gold body itself given as text (already clean, as a feed or an API gives an
+  article).
 - Time per article, p50 and p95: the cleaner on dumps and on HTML, trafilatura.extract alone.
 
 Every rate is printed with its 95 % interval (`print_report`).
@@ -221,6 +223,16 @@ _DUMPS, _HTML, _ALONE = (
 _JOINED = "the same dumps joined into one line"
 # Text that is already clean, as a feed or an API gives it.
 _GOLD_TEXT = "the gold body itself, as text"
+# What a scraper writes when it puts each of a page's text nodes on a line of its own.
+_NODES = "the page's text nodes, a line each"
+
+
+def _text_nodes(html: str) -> str:
+    """The page's text as BeautifulSoup's most common idiom writes it: each text node on a line
+    of its own, the <title> first (script and style text left out, as bs4 does)."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text("\n", strip=True)
 
 
 def _dump(page: Page) -> str:
@@ -325,6 +337,12 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             report.score(page.source, _JOINED).add(joined.text, page.gold)
             own = run_clean({"text": page.gold, "url": page.url}, model)
             report.score(page.source, _GOLD_TEXT).add(own.text, page.gold)
+            nodes = run_clean({"text": _text_nodes(html), "url": page.url}, model)
+            report.score(page.source, _NODES).add(nodes.text, page.gold)
+            if page.title:
+                report.title(f"{_SETS[page.source]}, {_NODES}").add(
+                    nodes.title, page.title, _is_headline(page, page.title)
+                )
             report.score(page.source, _DUMPS).add(dump.text, page.gold)
             report.score(page.source, _HTML).add(cleaned.text, page.gold)
             report.score(page.source, _ALONE).add(alone.text, page.gold)

@@ -33,6 +33,7 @@ from trafilatura.utils import load_html
 
 from newsflow.core.cleaning.dump import html_to_dump
 from newsflow.core.cleaning.features import title_parts
+from newsflow.core.cleaning.fragments import is_fragmented, join_fragments
 from newsflow.core.cleaning.lines import (
     LineModel,
     RegionParams,
@@ -1011,6 +1012,10 @@ def _from_text(
         head = first if word_count(first) < UNBROKEN_WORDS and not _reads_as_prose(first) else ""
         rest = lines[1:] if head else lines
         lines = [head, *(piece for line in rest for piece in break_lines(line))]
+    elif is_fragmented(lines[1:]):
+        # Written a text node a line: each paragraph's shreds are joined back first (see
+        # `fragments`); the first line stays the <title>.
+        lines = [lines[0], *join_fragments(lines[1:], lines[0])]
     # Tokenised once, for the line model and for the title.
     line_tokens = [tokens(line) for line in lines]
     keys = [" ".join(t) for t in line_tokens]
