@@ -18,9 +18,9 @@ on the same pages.
   page).
 - On the three sets with gold bodies, also the dumps joined into one line, as a scraper that
   joins a page's text with spaces writes them (`unbroken`); the page's text nodes a line each,
-  as `soup.get_text("\n", strip=True)` writes them (`fragments`), with title exact match on
-  L3S-GN1; and the gold body itself given as text (already clean, as a feed or an API gives an
-  article).
+  as `soup.get_text("\n", strip=True)` writes them (`fragments`); the page as Markdown, as
+  markdownify writes it (`markdown`); both with title exact match on L3S-GN1; and the gold
+  body itself given as text (already clean, as a feed or an API gives an article).
 - Time per article, p50 and p95: the cleaner on dumps and on HTML, trafilatura.extract alone.
 
 Every rate is printed with its 95 % interval (`print_report`).
@@ -225,6 +225,8 @@ _JOINED = "the same dumps joined into one line"
 _GOLD_TEXT = "the gold body itself, as text"
 # What a scraper writes when it puts each of a page's text nodes on a line of its own.
 _NODES = "the page's text nodes, a line each"
+# What a scraper writes when it turns the page into Markdown.
+_MARKDOWN = "the page as Markdown (markdownify)"
 
 
 def _text_nodes(html: str) -> str:
@@ -233,6 +235,13 @@ def _text_nodes(html: str) -> str:
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(html, "html.parser").get_text("\n", strip=True)
+
+
+def _markdown(html: str) -> str:
+    """The page as Markdown, as markdownify writes it with its defaults."""
+    from markdownify import markdownify
+
+    return str(markdownify(html))
 
 
 def _dump(page: Page) -> str:
@@ -337,12 +346,13 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             report.score(page.source, _JOINED).add(joined.text, page.gold)
             own = run_clean({"text": page.gold, "url": page.url}, model)
             report.score(page.source, _GOLD_TEXT).add(own.text, page.gold)
-            nodes = run_clean({"text": _text_nodes(html), "url": page.url}, model)
-            report.score(page.source, _NODES).add(nodes.text, page.gold)
-            if page.title:
-                report.title(f"{_SETS[page.source]}, {_NODES}").add(
-                    nodes.title, page.title, _is_headline(page, page.title)
-                )
+            for name, text in ((_NODES, _text_nodes(html)), (_MARKDOWN, _markdown(html))):
+                out = run_clean({"text": text, "url": page.url}, model)
+                report.score(page.source, name).add(out.text, page.gold)
+                if page.title:
+                    report.title(f"{_SETS[page.source]}, {name}").add(
+                        out.title, page.title, _is_headline(page, page.title)
+                    )
             report.score(page.source, _DUMPS).add(dump.text, page.gold)
             report.score(page.source, _HTML).add(cleaned.text, page.gold)
             report.score(page.source, _ALONE).add(alone.text, page.gold)

@@ -41,6 +41,7 @@ from newsflow.core.cleaning.lines import (
     default_model,
     token_counts,
 )
+from newsflow.core.cleaning.markdown import is_markdown, markdown_lines
 from newsflow.core.cleaning.text import key, normalize_unicode, tokens, word_count
 from newsflow.core.cleaning.titles import (
     CREDIT_LABEL,
@@ -103,6 +104,7 @@ _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$"
 # web.archive.org/web/<timestamp>/<original URL>
 _ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+_TITLE_LINE_WORDS = 40  # a first paragraph of more words is prose, not a <title>
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'»)\]]?$")
 _SENTENCE_BREAK = re.compile(r"[.!?。！？…]+[\"'»)\]]?(?=\s|$)")
 # A text under the minimum length is still an article when it is written in sentences (a
@@ -1001,10 +1003,27 @@ def _is_article_text(lines: list[str], keys: list[str], host: str | None) -> boo
 def _from_text(
     text: str, title_hint: str | None, model: LineModel, url: str | None
 ) -> tuple[list[str], str | None]:
-    lines = [line for line in normalize_unicode(text).split("\n") if line]
+    normal = normalize_unicode(text)
+    lines = [line for line in normal.split("\n") if line]
     if not lines:
         return [], title_hint
-    unbroken = is_unbroken(lines)
+    host = title_host(url)
+    markdown = is_markdown(lines)
+    if markdown:
+        # Parsed into its blocks (see `markdown`). markdownify writes the page's <title> first,
+        # as a paragraph: taken for the dump's first line when it reads as one ("Headline |
+        # Site") or a later line repeats a part of it; html2text writes no <title>, and its
+        # first paragraph is often a menu's. Else the first level-1 heading stands for it.
+        blocks = markdown_lines(normal)
+        lines = [blocks.heading, *blocks.lines]
+        if blocks.opens_plain and word_count(blocks.lines[0]) <= _TITLE_LINE_WORDS:
+            keys = [" ".join(tokens(line)) for line in blocks.lines]
+            if (
+                _TITLE_SUFFIX.search(blocks.lines[0])
+                or headline_line(blocks.lines, host, keys) is not None
+            ):
+                lines = blocks.lines
+    unbroken = not markdown and is_unbroken(lines)
     if unbroken:
         # A short first line that does not read as prose is the <title>, kept as the dump's
         # first line; the rest is cut into the lines it lost (see `unbroken`).
@@ -1012,17 +1031,16 @@ def _from_text(
         head = first if word_count(first) < UNBROKEN_WORDS and not _reads_as_prose(first) else ""
         rest = lines[1:] if head else lines
         lines = [head, *(piece for line in rest for piece in break_lines(line))]
-    elif is_fragmented(lines[1:]):
+    elif not markdown and is_fragmented(lines[1:]):
         # Written a text node a line: each paragraph's shreds are joined back first (see
         # `fragments`); the first line stays the <title>.
         lines = [lines[0], *join_fragments(lines[1:], lines[0])]
     # Tokenised once, for the line model and for the title.
     line_tokens = [tokens(line) for line in lines]
     keys = [" ".join(t) for t in line_tokens]
-    host = title_host(url)
     untitled = (
         not lines[0]
-        if unbroken
+        if unbroken or markdown
         else _starts_with_prose(lines, keys, host) or _is_article_text(lines, keys, host)
     )
     if untitled and lines[0]:  # no <title> line: the model expects one
