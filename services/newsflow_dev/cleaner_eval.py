@@ -41,6 +41,8 @@ import lingua
 import numpy as np
 import numpy.typing as npt
 import trafilatura
+from bs4 import BeautifulSoup
+from markdownify import markdownify
 from scipy import stats
 
 from newsflow.core.cleaning import clean, word_count
@@ -232,15 +234,11 @@ _MARKDOWN = "the page as Markdown (markdownify)"
 def _text_nodes(html: str) -> str:
     """The page's text as BeautifulSoup's most common idiom writes it: each text node on a line
     of its own, the <title> first (script and style text left out, as bs4 does)."""
-    from bs4 import BeautifulSoup
-
     return BeautifulSoup(html, "html.parser").get_text("\n", strip=True)
 
 
 def _markdown(html: str) -> str:
     """The page as Markdown, as markdownify writes it with its defaults."""
-    from markdownify import markdownify
-
     return str(markdownify(html))
 
 

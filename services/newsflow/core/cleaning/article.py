@@ -1008,6 +1008,7 @@ def _from_text(
     if not lines:
         return [], title_hint
     host = title_host(url)
+    line_tokens: list[list[str]] | None = None
     markdown = is_markdown(lines)
     if markdown:
         # Parsed into its blocks (see `markdown`). markdownify writes the page's <title> first,
@@ -1015,14 +1016,18 @@ def _from_text(
         # Site") or a later line repeats a part of it; html2text writes no <title>, and its
         # first paragraph is often a menu's. Else the first level-1 heading stands for it.
         blocks = markdown_lines(normal)
-        lines = [blocks.heading, *blocks.lines]
+        block_tokens = [tokens(line) for line in blocks.lines]
+        lines, line_tokens = (
+            [blocks.heading, *blocks.lines],
+            [tokens(blocks.heading), *block_tokens],
+        )
         if blocks.opens_plain and word_count(blocks.lines[0]) <= _TITLE_LINE_WORDS:
-            keys = [" ".join(tokens(line)) for line in blocks.lines]
+            keys = [" ".join(t) for t in block_tokens]
             if (
                 _TITLE_SUFFIX.search(blocks.lines[0])
                 or headline_line(blocks.lines, host, keys) is not None
             ):
-                lines = blocks.lines
+                lines, line_tokens = blocks.lines, block_tokens
     unbroken = not markdown and is_unbroken(lines)
     if unbroken:
         # A short first line that does not read as prose is the <title>, kept as the dump's
@@ -1035,8 +1040,9 @@ def _from_text(
         # Written a text node a line: each paragraph's shreds are joined back first (see
         # `fragments`); the first line stays the <title>.
         lines = [lines[0], *join_fragments(lines[1:], lines[0])]
-    # Tokenised once, for the line model and for the title.
-    line_tokens = [tokens(line) for line in lines]
+    # Tokenised once, for the line model and for the title (Markdown's lines already are).
+    if line_tokens is None:
+        line_tokens = [tokens(line) for line in lines]
     keys = [" ".join(t) for t in line_tokens]
     untitled = (
         not lines[0]
