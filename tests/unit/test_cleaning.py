@@ -78,6 +78,10 @@ def test_unicode_quotes_and_spaces_are_normalised() -> None:
     text = "L\u2019armée\u00a0a dit\u202f: \u201cstop\u201d\u200b  ici\u00ad."
     assert normalize_unicode(text) == 'L\'armée a dit : "stop" ici.'
     assert normalize_unicode("e\u0301t\u00e9") == "été"  # NFC
+    # Asked for, a run of 3 spaces or more between words is a gap (a tab); never at an edge.
+    gapped = "  one.\u00a0\u00a0 two  three   four\t\t\tfive   "
+    assert normalize_unicode(gapped, gaps=True) == "one.\ttwo three\tfour\tfive"
+    assert normalize_unicode(gapped) == "one. two three four five"
 
 
 def test_repeated_paragraphs_are_removed_wherever_they_are() -> None:

@@ -6,6 +6,7 @@ import textwrap
 
 from newsflow.core.cleaning import clean
 from newsflow.core.cleaning.markdown import is_markdown, markdown_lines
+from newsflow.core.cleaning.text import normalize_unicode
 
 HEADLINE = "Bridge over the Arle to close for repairs"
 PARAGRAPHS = [
@@ -61,8 +62,8 @@ def test_markdown_is_read_as_one_block_a_line() -> None:
     assert lines[:6] == ["Home", "News", "Local", "Sport", "Weather", "Opinion"]
     assert "By Jane Doe" in lines
     assert not any("https://" in line or "**" in line for line in lines)
-    # A table row's outer bars go; its cells stay on its line.
-    assert lines[-1] == "Contact | Privacy"
+    # A table's cells are blocks of their own, as in a dump of the page's HTML.
+    assert lines[-2:] == ["Contact", "Privacy"]
 
 
 def test_a_page_laid_out_in_one_table_row_is_cut_into_lines() -> None:
@@ -72,6 +73,41 @@ def test_a_page_laid_out_in_one_table_row_is_cut_into_lines() -> None:
     assert blocks.heading == ""
     assert "Engineers found last autumn" in " ".join(lines)
     assert max(len(line.split()) for line in lines) < 100
+
+
+def test_a_page_laid_out_in_tables_is_read_a_cell_a_line_and_a_data_table_a_row_a_line() -> None:
+    # As markdownify writes a page laid out in tables: rows of empty cells, delimiter rows,
+    # the menu, the headline and the article each in a cell; inside the article, a table of
+    # figures with an escaped bar in one cell.
+    page = "\n".join(
+        [
+            f"{HEADLINE} - Arle Valley Gazette",
+            "| | | |",
+            "| --- | --- | --- |",
+            "| [Home](https://gazette.example/) | [Sport](https://gazette.example/sport/) | |",
+            "| |",
+            f"| | {HEADLINE} | |",
+            # A cell's paragraphs, parted by runs of spaces; a picture's text has such a run.
+            f"| ![Arches (Photo)    (Credit: Gazette)](https://gazette.example/a.jpg)"
+            f" {PARAGRAPHS[0]}     {PARAGRAPHS[1]} |",
+            "| Stage | Closed \\| open | Weeks |",
+            "| --- | --- | --- |",
+            "| Arches | closed | 6 |",
+            "| Parapet | open | 5 |",
+        ]
+    )
+    lines = markdown_lines(normalize_unicode(page, gaps=True)).lines
+    assert lines == [
+        f"{HEADLINE} - Arle Valley Gazette",
+        "Home",
+        "Sport",
+        HEADLINE,
+        PARAGRAPHS[0],
+        PARAGRAPHS[1],
+        "Stage | Closed | open | Weeks",
+        "Arches | closed | 6",
+        "Parapet | open | 5",
+    ]
 
 
 def test_a_markdown_page_cleans_to_its_article() -> None:

@@ -1015,7 +1015,8 @@ def _from_text(
         # as a paragraph: taken for the dump's first line when it reads as one ("Headline |
         # Site") or a later line repeats a part of it; html2text writes no <title>, and its
         # first paragraph is often a menu's. Else the first level-1 heading stands for it.
-        blocks = markdown_lines(normal)
+        # Read with its gaps, which part a table cell's paragraphs (`markdown`).
+        blocks = markdown_lines(normalize_unicode(text, gaps=True))
         block_tokens = [tokens(line) for line in blocks.lines]
         lines, line_tokens = (
             [blocks.heading, *blocks.lines],

@@ -15,9 +15,14 @@ nothing. A dump's first line holds the page's <title>: markdownify writes it fir
 plain paragraph, html2text not at all; the cleaner takes that paragraph for the <title> when
 it reads as one, else the first level-1 heading stands for it (`article`).
 
-- Tables are left as text, one row a line: a row with more cells than the table's header loses
-  the extra ones to a parser, and markdownify writes all of a page laid out in a table into
-  one such row ("| menu | article | sidebar |").
+- A table's cells are blocks, as a dump writes an HTML table's: markdownify writes all of a
+  page laid out in tables as rows of cells ("| menu | article | sidebar |", a row with more
+  cells than its header, which a table parser would cut short), and its headline is one of
+  them. Rows of a data table (every cell a few words, no link) stay a line each
+  ("1 | Kyle Busch | 5040"); rows and cells with no text, and the delimiter row
+  ("| --- | --- |"), go. Both converters write a cell's paragraphs on one line, parted by
+  runs of spaces, which the reader is given as gaps (`text.normalize_unicode`): each gap
+  ends a block, but not one inside a link's or an image's text.
 - A line of 100 words or more (such a row, a page's text joined without its blocks) is cut
   into the lines it lost, as text without line breaks is (`unbroken`).
 - Syntax that the parser could not read (html2text cuts long URLs, leaving
@@ -35,7 +40,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from newsflow.core.cleaning.dump import html_to_lines
-from newsflow.core.cleaning.text import word_count
+from newsflow.core.cleaning.text import GAP_MARK, word_count
 from newsflow.core.cleaning.unbroken import UNBROKEN_WORDS, break_lines
 
 MARKDOWN_MIN = 3
@@ -49,6 +54,17 @@ _BROKEN_IMAGE = re.compile(rf"!\[[^\[\]]{{0,500}}\]{_TARGET}")
 _BROKEN_LINK = re.compile(rf"\[([^\[\]]{{0,500}})\]{_TARGET}")
 _ROW_EDGES = re.compile(r"^\|\s*|\s*\|$")
 _STRONG = re.compile(r"\*\*|__")
+# A table's row: a line that starts and ends with a bar. Its cells are split at bars that no
+# backslash escapes ("a \\| b" is one cell); a delimiter row's cells ("---", ":-:") hold no
+# text.
+_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
+_CELL_BAR = re.compile(r"(?<!\\)\|")
+_DELIMITER_CELL = re.compile(r":?-+:?")
+_DATA_CELL_WORDS = 6
+# A gap (`text.normalize_unicode`) between a cell's paragraphs, not one inside a link's or an
+# image's text ("![A plane (AFP)<gap>(Photo credit ...)](...)"), whose syntax it would break.
+# The look-ahead stops at the next bracket or after 500 characters: linear time.
+_GAP = re.compile(rf"(?<=\S){GAP_MARK}(?=\S)(?![^\[\]\n]{{0,500}}\]\()")
 _HEADING_TEXT = frozenset({"text", "code_inline"})
 _NOT_PLAIN = frozenset({"link_open", "image"})
 
@@ -67,6 +83,18 @@ def is_markdown(lines: list[str]) -> bool:
             if found >= MARKDOWN_MIN:
                 return True
     return False
+
+
+def _cells(row: re.Match[str]) -> str:
+    """A table's row as Markdown blocks: each cell a paragraph, or the row one paragraph when
+    it reads as a data table's (every cell a few words and no link), or nothing."""
+    parts = (cell.strip() for cell in _CELL_BAR.split(row.group().strip()[1:-1]))
+    cells = [cell for cell in parts if cell and not _DELIMITER_CELL.fullmatch(cell)]
+    if len(cells) >= 2 and all(
+        len(cell.split()) <= _DATA_CELL_WORDS and "](" not in cell for cell in cells
+    ):
+        cells = [" | ".join(cells)]
+    return "".join(f"\n\n{cell}\n\n" for cell in cells)
 
 
 def _tidy(line: str) -> str:
@@ -88,6 +116,10 @@ class MarkdownBlocks:
 def markdown_lines(text: str) -> MarkdownBlocks:
     """The blocks of a Markdown text, one a line, as a dump writes them after its <title>."""
     parser = _parser()
+    if "|" in text:
+        text = _ROW.sub(_cells, text)
+    if GAP_MARK in text:
+        text = _GAP.sub("\n\n", text)
     tokens = parser.parse(text)
     heading = ""
     for opening, inline in itertools.pairwise(tokens):

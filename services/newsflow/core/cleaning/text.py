@@ -29,6 +29,11 @@ _REPLACEMENTS: dict[str, str] = {
 }
 _SPECIAL = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
 _MULTISPACE = re.compile(r" {2,}")
+# A run of 3 spaces or more between words: where a converter flattened a table cell's
+# paragraphs into one line (markdownify, html2text). Marked with a tab when asked, since no
+# tab survives normalisation otherwise.
+_GAP = re.compile(r"(?<=\S) {3,}(?=\S)")
+GAP_MARK = "\t"
 _KEY_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): one
@@ -47,13 +52,16 @@ def _replace(match: re.Match[str]) -> str:
     return _REPLACEMENTS[match.group()]
 
 
-def normalize_unicode(text: str) -> str:
-    """NFC, plain quotes and spaces, no invisible characters, single spaces within lines."""
+def normalize_unicode(text: str, *, gaps: bool = False) -> str:
+    """NFC, plain quotes and spaces, no invisible characters, single spaces within lines;
+    with gaps, a run of 3 spaces or more between words is a GAP_MARK instead."""
     text = html.unescape(text) if "&" in text else text
     text = unicodedata.normalize("NFC", text)
     # One regular-expression pass over the rare characters: str.translate with a mapping looks
     # every character up and is several times slower on long non-ASCII pages.
     text = _SPECIAL.sub(_replace, text).replace("\r\n", "\n").replace("\r", "\n")
+    if gaps:
+        text = _GAP.sub(GAP_MARK, text)
     # Runs of spaces never span a newline: one pass over the whole text.
     return "\n".join(line.strip() for line in _MULTISPACE.sub(" ", text).split("\n"))
 
