@@ -18,8 +18,9 @@ on the same pages.
   page).
 - On the three sets with gold bodies, also the dumps joined into one line, as a scraper that
   joins a page's text with spaces writes them (`unbroken`); the page's text nodes a line each,
-  as `soup.get_text("\n", strip=True)` writes them (`fragments`); the page as Markdown, as
-  markdownify writes it (`markdown`); both with title exact match on L3S-GN1; and the gold
+  as `soup.get_text("\n", strip=True)` writes them (`fragments`); the page's text as
+  `soup.get_text()` writes it, with no separator (`glued`); the page as Markdown, as
+  markdownify writes it (`markdown`); all three with title exact match on L3S-GN1; and the gold
   body itself given as text (already clean, as a feed or an API gives an article).
 - Time per article, p50 and p95: the cleaner on dumps and on HTML, trafilatura.extract alone.
 
@@ -227,6 +228,9 @@ _JOINED = "the same dumps joined into one line"
 _GOLD_TEXT = "the gold body itself, as text"
 # What a scraper writes when it puts each of a page's text nodes on a line of its own.
 _NODES = "the page's text nodes, a line each"
+# What BeautifulSoup's get_text() writes with no separator: the text of neighbouring elements
+# runs together, the line breaks are the page source's.
+_GET_TEXT = "the page's text, get_text() with no separator"
 # What a scraper writes when it turns the page into Markdown.
 _MARKDOWN = "the page as Markdown (markdownify)"
 
@@ -235,6 +239,11 @@ def _text_nodes(html: str) -> str:
     """The page's text as BeautifulSoup's most common idiom writes it: each text node on a line
     of its own, the <title> first (script and style text left out, as bs4 does)."""
     return BeautifulSoup(html, "html.parser").get_text("\n", strip=True)
+
+
+def _page_text(html: str) -> str:
+    """The page's text as `soup.get_text()` writes it with its defaults (`glued`)."""
+    return BeautifulSoup(html, "html.parser").get_text()
 
 
 def _markdown(html: str) -> str:
@@ -344,7 +353,11 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             report.score(page.source, _JOINED).add(joined.text, page.gold)
             own = run_clean({"text": page.gold, "url": page.url}, model)
             report.score(page.source, _GOLD_TEXT).add(own.text, page.gold)
-            for name, text in ((_NODES, _text_nodes(html)), (_MARKDOWN, _markdown(html))):
+            for name, text in (
+                (_NODES, _text_nodes(html)),
+                (_GET_TEXT, _page_text(html)),
+                (_MARKDOWN, _markdown(html)),
+            ):
                 out = run_clean({"text": text, "url": page.url}, model)
                 report.score(page.source, name).add(out.text, page.gold)
                 if page.title:

@@ -34,6 +34,7 @@ from trafilatura.utils import load_html
 from newsflow.core.cleaning.dump import html_to_dump
 from newsflow.core.cleaning.features import title_parts
 from newsflow.core.cleaning.fragments import is_fragmented, join_fragments
+from newsflow.core.cleaning.glued import is_glued, unglue
 from newsflow.core.cleaning.lines import (
     LineModel,
     RegionParams,
@@ -1010,6 +1011,11 @@ def _from_text(
     host = title_host(url)
     line_tokens: list[list[str]] | None = None
     markdown = is_markdown(lines)
+    if not markdown and is_glued(text, lines):
+        # Written by soup.get_text() without a separator: broken first where the page's
+        # elements met (see `glued`).
+        normal = normalize_unicode(unglue(text, lines))
+        lines = [line for line in normal.split("\n") if line]
     if markdown:
         # Parsed into its blocks (see `markdown`). markdownify writes the page's <title> first,
         # as a paragraph: taken for the dump's first line when it reads as one ("Headline |
