@@ -235,15 +235,13 @@ _GET_TEXT = "the page's text, get_text() with no separator"
 _MARKDOWN = "the page as Markdown (markdownify)"
 
 
-def _text_nodes(html: str) -> str:
-    """The page's text as BeautifulSoup's most common idiom writes it: each text node on a line
-    of its own, the <title> first (script and style text left out, as bs4 does)."""
-    return BeautifulSoup(html, "html.parser").get_text("\n", strip=True)
-
-
-def _page_text(html: str) -> str:
-    """The page's text as `soup.get_text()` writes it with its defaults (`glued`)."""
-    return BeautifulSoup(html, "html.parser").get_text()
+def _soup_texts(html: str) -> tuple[str, str]:
+    """The page's text as BeautifulSoup writes it, the page parsed once: each text node on a
+    line of its own, the most common idiom (`get_text("\n", strip=True)`, the <title> first,
+    script and style text left out, as bs4 does), and with no separator (`get_text()`,
+    `glued`)."""
+    soup = BeautifulSoup(html, "html.parser")
+    return soup.get_text("\n", strip=True), soup.get_text()
 
 
 def _markdown(html: str) -> str:
@@ -353,9 +351,10 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             report.score(page.source, _JOINED).add(joined.text, page.gold)
             own = run_clean({"text": page.gold, "url": page.url}, model)
             report.score(page.source, _GOLD_TEXT).add(own.text, page.gold)
+            nodes, page_text = _soup_texts(html)
             for name, text in (
-                (_NODES, _text_nodes(html)),
-                (_GET_TEXT, _page_text(html)),
+                (_NODES, nodes),
+                (_GET_TEXT, page_text),
                 (_MARKDOWN, _markdown(html)),
             ):
                 out = run_clean({"text": text, "url": page.url}, model)

@@ -7,7 +7,7 @@ import textwrap
 from newsflow.core.cleaning import clean
 from newsflow.core.cleaning.markdown import is_markdown, markdown_lines
 from newsflow.core.cleaning.text import normalize_unicode
-from tests.invented_article import HEADLINE, PARAGRAPHS
+from tests.invented_article import HEADLINE, PARAGRAPHS, assert_cleans_to_article
 
 # As html2text writes a page: links with their URLs, a logo, a menu as a list, paragraphs
 # wrapped at 78 characters, the share buttons and the footer.
@@ -98,13 +98,7 @@ def test_a_page_laid_out_in_tables_is_read_a_cell_a_line_and_a_data_table_a_row_
 
 
 def test_a_markdown_page_cleans_to_its_article() -> None:
-    article = clean({"text": PAGE, "url": "https://gazette.example/bridge"})
-    assert article.title == HEADLINE
-    text = f"{article.lead}\n\n{article.body}"
-    for paragraph in PARAGRAPHS:
-        assert paragraph in text
-    for furniture in ("https://", "Facebook", "Privacy", "Opinion"):
-        assert furniture not in text
+    assert_cleans_to_article(PAGE, ("https://", "Facebook", "Privacy", "Opinion"))
 
 
 def test_a_title_written_first_as_markdownify_does_is_taken_for_the_title_line() -> None:

@@ -1014,7 +1014,7 @@ def _from_text(
     if not markdown and is_glued(text, lines):
         # Written by soup.get_text() without a separator: broken first where the page's
         # elements met (see `glued`).
-        normal = normalize_unicode(unglue(text, lines))
+        normal = unglue(normalize_unicode(text, gaps=True), lines)
         lines = [line for line in normal.split("\n") if line]
     if markdown:
         # Parsed into its blocks (see `markdown`). markdownify writes the page's <title> first,

@@ -22,11 +22,11 @@ from __future__ import annotations
 import itertools
 import re
 
+from newsflow.core.cleaning.text import GAP_MARK
 from newsflow.core.cleaning.unbroken import is_unbroken
 
 _MIN_GLUED_SENTENCES = 2
 _GLUED_EVERY = 150  # characters per pair of words run together, at most
-_GAP = re.compile(r"(?<=\S)[ \t\u00a0]{3,}(?=\S)")
 # A sentence's end glued to the next one's capitalised first word: "Wednesday.The".
 _GLUED_SENTENCE = re.compile(
     r"(?<=[a-z\u00df-\u00ff)\]\"'»”][.!?])(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff])"
@@ -52,9 +52,10 @@ def _words_run_together(text: str) -> bool:
 
 
 def unglue(text: str, lines: list[str]) -> str:
-    """The text with a line break wherever its elements met (see the module's notes); lines
-    as for `is_glued`."""
-    text = _GLUED_SENTENCE.sub("\n", _GAP.sub("\n", text))
+    """The text, normalised with its gaps marked (`text.normalize_unicode(text, gaps=True)`),
+    with a line break wherever its elements met (see the module's notes); lines as for
+    `is_glued`."""
+    text = _GLUED_SENTENCE.sub("\n", text.replace(GAP_MARK, "\n"))
     if is_unbroken(lines) and _words_run_together(text):
         text = _GLUED_WORDS.sub("\n", text)
     return text
