@@ -178,6 +178,10 @@ def hostile_inputs(rng: random.Random) -> list[tuple[str, bytes | None, bytes]]:
         "<tr>" + "".join(f"<td>{row * col}</td>" for col in range(20)) + "</tr>"
         for row in range(5_000)
     )
+    # Within the size limits, but read into tens of thousands of lines.
+    links = "".join(f'<a href="/s/{i}">more</a>' for i in range(20_000))
+    markdown_links = "".join(f"[more](https://x.example/{i})\n" for i in range(30_000))
+    glued = "wordWord " * 100_000
     return [
         ("invalid JSON", None, b'{"text": "unterminated'),
         ("binary", None, bytes(rng.randrange(256) for _ in range(512))),
@@ -198,6 +202,9 @@ def hostile_inputs(rng: random.Random) -> list[tuple[str, bytes | None, bytes]]:
             orjson.dumps({"html": nested}),
         ),
         ("a page that is one giant table", None, orjson.dumps({"html": f"<table>{table}</table>"})),
+        ("a paragraph of 20,000 links", None, orjson.dumps({"html": f"<p>{links}</p>"})),
+        ("Markdown of 30,000 links", None, orjson.dumps({"text": markdown_links})),
+        ("900,000 characters of words run together", None, orjson.dumps({"text": glued})),
     ]
 
 

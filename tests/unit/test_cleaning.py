@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from trafilatura.utils import load_html
 
+from newsflow.core.cleaning import article as article_module
 from newsflow.core.cleaning import clean, normalize_unicode
 from newsflow.core.cleaning.article import _page_meta, long_enough
+from newsflow.core.cleaning.dump import html_to_dump
 from newsflow.errors import RejectedArticle
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_article.txt"
@@ -133,6 +135,27 @@ def test_a_text_longer_than_any_page_is_rejected_before_it_is_cleaned() -> None:
     # One line of 1.2 million characters: cleaned, it would be cut into 240,000 lines.
     with pytest.raises(RejectedArticle, match="over the limit of 1000000: send the article"):
         clean({"text": "Home " * 240_000})
+
+
+def test_a_text_cut_into_more_lines_than_any_page_has_is_rejected() -> None:
+    # Under the character limit, but words run together: read, it is cut into a line a word.
+    with pytest.raises(RejectedArticle, match="100001 lines is over the limit of 25000: send"):
+        clean({"text": "wordWord " * 100_000})
+
+
+def test_a_page_whose_dump_is_over_the_line_limit_keeps_its_article_and_meta_title(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No heading names the headline, so the learned title would read the page's dump; that
+    # dump is over the limit (lowered here to keep the page small): the article stays, and so
+    # does the title its <title> gives.
+    monkeypatch.setattr(article_module, "MAX_TEXT_LINES", 3)
+    page = f"<html><head><title>Budget voté - Ville</title></head><body>{PARAGRAPHS}</body></html>"
+    cleaned = clean({"html": page})
+    assert cleaned.title == "Budget voté"
+    assert cleaned.body.endswith("Paragraphe 3.")
+    with pytest.raises(RejectedArticle, match="over the limit of 3"):
+        clean({"text": html_to_dump(page)})
 
 
 def test_empty_and_too_short_texts_are_rejected() -> None:

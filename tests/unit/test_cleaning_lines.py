@@ -82,6 +82,14 @@ def test_dump_keeps_inline_links_inside_sentences_and_handles_nesting() -> None:
     assert html_to_lines(deep)[-1] == "deep text"
 
 
+def test_links_side_by_side_are_a_line_each_however_many() -> None:
+    # A menu of thousands of links in one paragraph: whether its links make a menu is asked
+    # of the paragraph once, not once per link (which cost the square of their number).
+    menu = " ".join(f"<a href='/s/{i}'>Section {i}</a>" for i in range(3000))
+    lines = html_to_lines(f"<body><p>{menu}</p><p>After the menu.</p></body>")
+    assert lines == ["", *(f"Section {i}" for i in range(3000)), "After the menu."]
+
+
 def test_ruby_readings_are_not_part_of_the_text() -> None:
     heading = (
         "<ruby>町<rt>まち</rt></ruby>の<ruby>図書館<rp>(</rp><rt>としょかん</rt><rp>)</rp>"

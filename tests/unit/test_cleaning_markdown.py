@@ -53,6 +53,16 @@ def test_markdown_is_read_as_one_block_a_line() -> None:
     assert lines[-2:] == ["Contact", "Privacy"]
 
 
+def test_a_links_text_is_read_whatever_its_target() -> None:
+    # Targets are left as written (never normalised): only their text is read.
+    links = [
+        "[Café du Port](https://café.example/a b)",
+        "[Ελλάδα](https://ελλάδα.example/%zz)",
+        "[Share](javascript:share('x'))",
+    ]
+    assert markdown_lines("\n\n".join(links)).lines == ["Café du Port", "Ελλάδα", "Share"]
+
+
 def test_a_page_laid_out_in_one_table_row_is_cut_into_lines() -> None:
     row = f"| Home News Sport | {' '.join(PARAGRAPHS)} | Contact |"
     blocks = markdown_lines("\n".join([row, *["[a](https://x.example/)"] * 3]))

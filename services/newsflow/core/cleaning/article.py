@@ -1047,6 +1047,11 @@ def _from_text(
         # Written a text node a line: each paragraph's shreds are joined back first (see
         # `fragments`); the first line stays the <title>.
         lines = [lines[0], *join_fragments(lines[1:], lines[0])]
+    if len(lines) > MAX_TEXT_LINES:
+        raise RejectedArticle(
+            f"text of {len(lines)} lines is over the limit of {MAX_TEXT_LINES}:"
+            " send the article's own text"
+        )
     # Tokenised once, for the line model and for the title (Markdown's lines already are).
     if line_tokens is None:
         line_tokens = [tokens(line) for line in lines]
@@ -1093,6 +1098,10 @@ MAX_ARTICLE_CHARS = 300_000
 # Four times the longest of 3,152 pages' text dumps (251,294 characters): cleaning time grows
 # with the lines, and a text joined into one line is cut into a line a sentence or a word.
 MAX_TEXT_CHARS = 1_000_000
+# Four times the most lines of those dumps (6,575): the line model's time grows with the lines,
+# and a text within the character limit can still be cut into a hundred thousand of them (a
+# list of links, words run together), which would take it tens of seconds.
+MAX_TEXT_LINES = 25_000
 # Share of word-like tokens that contain a letter (any script): prose is mostly words; a table of
 # figures or a dump of identifiers is not an article.
 MIN_PROSE_SHARE = 0.2
@@ -1156,7 +1165,10 @@ def clean(
             # section, or a version edited for sharing, while the learned title finds the
             # headline among the page's lines (README, "The cleaner's line model").
             dump = html_to_dump(raw["html"], readings=False)
-            _, dump_title = _from_text(dump, None, line_model, url)
+            try:
+                _, dump_title = _from_text(dump, None, line_model, url)
+            except RejectedArticle:  # a page of too many lines: its meta title stays
+                dump_title = None
             title = dump_title or title
     else:
         if text and len(text) > MAX_TEXT_CHARS:

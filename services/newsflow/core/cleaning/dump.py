@@ -129,16 +129,17 @@ def _tag(element: etree._Element) -> str:
     return tag.lower().rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _in_link_list(link: etree._Element) -> bool:
-    """A link among sibling links with no text between them: a menu, one item per line."""
-    parent = link.getparent()
-    if parent is None or (parent.text and parent.text.strip()):
+def _link_list(parent: etree._Element) -> bool:
+    """Whether the links among these children sit side by side with no text between them (a
+    menu, one item per line). Asked once per parent, not per link: a paragraph of thousands of
+    links would otherwise cost their square."""
+    if len(parent) < 2 or (parent.text and parent.text.strip()):
         return False
     links = 0
-    for sibling in parent:
-        if sibling.tail and sibling.tail.strip(_LIST_PUNCTUATION):
+    for child in parent:
+        if child.tail and child.tail.strip(_LIST_PUNCTUATION):
             return False
-        links += _tag(sibling) == "a"
+        links += _tag(child) == "a"
     return links >= 2
 
 
@@ -167,29 +168,32 @@ def html_to_lines(document: str | bytes, *, readings: bool = True) -> list[str]:
             lines.append(text)
 
     # An explicit stack instead of recursion: no recursion limit to meet on deeply nested pages.
-    stack: list[tuple[etree._Element, bool]] = []
+    # Each entry: the element, whether it is being closed, and whether it opens and closes a
+    # line of its own (a block, or a link of a menu).
+    stack: list[tuple[etree._Element, bool, bool]] = []
     body = root.find(".//body")
-    stack.append((body if body is not None else root, False))
+    stack.append((body if body is not None else root, False, False))
     while stack:
-        element, closing = stack.pop()
-        tag = _tag(element)
-        block = tag in _BLOCK or (tag == "a" and _in_link_list(element))
+        element, closing, block = stack.pop()
         if closing:
             if block:
                 flush()
             if element.tail:
                 buffer.append(element.tail)
             continue
+        tag = _tag(element)
         if not tag or tag in skipped:
             if element.tail:
                 buffer.append(element.tail)
             continue
+        block = block or tag in _BLOCK
         if block:
             flush()
         if element.text:
             buffer.append(element.text)
-        stack.append((element, True))
-        stack.extend((child, False) for child in reversed(element))
+        stack.append((element, True, block))
+        menu = _link_list(element)
+        stack.extend((child, False, menu and _tag(child) == "a") for child in reversed(element))
     flush()
     return lines
 

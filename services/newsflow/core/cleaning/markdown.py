@@ -69,9 +69,18 @@ _HEADING_TEXT = frozenset({"text", "code_inline"})
 _NOT_PLAIN = frozenset({"link_open", "image"})
 
 
+class _TextParser(MarkdownIt):
+    """CommonMark, with links' targets left as written: only the text of a link is read, and
+    normalising its target (percent-encoding, punycode) cost more than the rest of the parse
+    on a page of links."""
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+
 @functools.cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    return _TextParser("commonmark")
 
 
 def is_markdown(lines: list[str]) -> bool:
