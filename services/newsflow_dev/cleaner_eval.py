@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -233,6 +234,10 @@ _NODES = "the page's text nodes, a line each"
 _GET_TEXT = "the page's text, get_text() with no separator"
 # What a scraper writes when it turns the page into Markdown.
 _MARKDOWN = "the page as Markdown (markdownify)"
+# The dumps with every full stop that ends a sentence written as a danda (।), as Hindi,
+# Marathi or Bengali end theirs: the same page in a script the training pages hardly hold.
+_DANDA = "the same dumps, full stops written as dandas (।)"
+_FULL_STOP = re.compile(r"(?<=\w)\.(?=[\"'»”’)\]]*(?:\s|$))")
 
 
 def _soup_texts(html: str) -> tuple[str, str]:
@@ -323,7 +328,8 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
         fold = folds.folds[page.site]
         sizes[fold][page.source] = sizes[fold].get(page.source, 0) + 1
         model = model_for(page.site)
-        dump = run_clean({"text": _dump(page), "url": page.url}, model)
+        dump_text = _dump(page)
+        dump = run_clean({"text": dump_text, "url": page.url}, model)
         report.timing("cleaner, text dump").seconds.append(dump.seconds)
         html = html_sources[page.id]()
         # Alternate which runs first, so that neither profits from warm caches.
@@ -351,6 +357,8 @@ def evaluate_cleaner(data: Path, progress: Callable[[str], None] = lambda _: Non
             report.score(page.source, _JOINED).add(joined.text, page.gold)
             own = run_clean({"text": page.gold, "url": page.url}, model)
             report.score(page.source, _GOLD_TEXT).add(own.text, page.gold)
+            marked = run_clean({"text": _FULL_STOP.sub("।", dump_text), "url": page.url}, model)
+            report.score(page.source, _DANDA).add(marked.text, page.gold)
             nodes, page_text = _soup_texts(html)
             for name, text in (
                 (_NODES, nodes),

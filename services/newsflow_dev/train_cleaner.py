@@ -85,7 +85,7 @@ DRAGNET_FOLDER = "dragnet_data"
 CACHE = Path(os.environ.get("NEWSFLOW_DATA_CACHE", "~/.cache/newsflow-data")).expanduser()
 MODEL_PATH = Path(__file__).resolve().parents[1] / "newsflow" / "core" / "cleaning" / MODEL_FILE
 DATASET_VERSION = 7  # bump when pages, their labels or weights are built differently
-FEATURES_VERSION = 9  # bump when line or title features, or the region titles train on, change
+FEATURES_VERSION = 11  # bump when line or title features, or the region titles train on, change
 SEED_VARIABLE = "NEWSFLOW_CLEANER_SEED"
 
 

@@ -147,6 +147,20 @@ def test_a_japanese_article_is_not_rejected_as_too_short() -> None:
     assert article.word_count >= 40
 
 
+def test_a_brief_in_sentences_without_spaces_or_with_dandas_is_an_article() -> None:
+    # Under the minimum of 40 words, but over half of it and written in two sentences: a
+    # brief. Chinese sentences follow one another with no space; Hindi ones end in a danda.
+    chinese = "市议会周二批准了新预算。修理旧桥的工作将在三月开始。"
+    assert clean({"text": chinese}, min_words=40).body == chinese
+    hindi = (
+        "नगर परिषद ने मंगलवार की रात लंबी बहस के बाद नए बजट को मंज़ूरी दे दी। "
+        "पुराने पुल की मरम्मत का काम मार्च में शुरू होगा।"
+    )
+    assert clean({"text": hindi}, min_words=40).body == hindi
+    with pytest.raises(RejectedArticle):
+        clean({"text": hindi.replace("।", "")}, min_words=40)
+
+
 # --------------------------------------------------------------------------- features
 
 
@@ -166,6 +180,18 @@ def test_features_have_one_row_per_line_and_the_named_columns() -> None:
     assert features[headline, _column("title_part_equal")] == 1.0
     assert features[prose, _column("title_part_equal")] == 0.0
     assert features[-1, _column("copyright")] == 1.0
+
+
+def test_other_scripts_full_stops_end_sentences_as_a_full_stop_does() -> None:
+    lines = ["Budget approved | Town News", *MENU, "Budget approved", *PROSE, "© Town News"]
+    reference = line_features(lines)
+    # Devanagari and Bengali, Urdu, Armenian, Ethiopic, Myanmar, Tibetan, Khmer.
+    for mark in "।۔։።။།។":
+        marked = [line.removesuffix(".") + mark if line.endswith(".") else line for line in lines]
+        assert np.array_equal(line_features(marked), reference), mark
+    # A bracket of Chinese or Japanese alone closes a label, not a sentence.
+    chinese = line_features(["", "市议会批准了新预算。", "【快讯】", "首页"])
+    assert chinese[1:, _column("ends_sentence")].tolist() == [1.0, 0.0, 0.0]
 
 
 def test_stop_words_come_from_the_page_language_or_not_at_all() -> None:
@@ -875,6 +901,35 @@ def test_an_english_dump_loses_its_furniture_and_keeps_its_title() -> None:
         assert line in text
     for furniture in ("Share this article", "Related stories", "All rights reserved", "Sign in"):
         assert furniture not in text
+
+
+def test_a_hindi_dump_is_cleaned_as_the_same_page_with_full_stops() -> None:
+    prose = [
+        "नगर परिषद ने मंगलवार की रात लंबी बहस के बाद नए बजट को मंज़ूरी दे दी। "
+        "बैठक देर रात तक चली और कई सदस्यों ने अपनी बात रखी।",
+        "विपक्ष के सदस्यों ने कहा कि इस योजना से उत्तर के परिवारों पर स्थानीय कर बढ़ेगा। "
+        "उन्होंने अगले महीने इस पर फिर से चर्चा की मांग की।",
+        "महापौर ने जवाब दिया कि पुराने पुल और दो स्कूलों की मरम्मत के लिए पैसे की ज़रूरत है। "
+        "उन्होंने कहा कि काम मार्च में शुरू होगा।",
+        "खर्च के ब्योरे पर अंतिम मतदान वसंत में होने वाली अगली बैठक में होने की उम्मीद है। "
+        "तब तक परिषद हर वार्ड में लोगों से राय लेगी।",
+    ]
+    menu = ["होम", "देश", "विदेश", "खेल", "मनोरंजन", "लॉग इन"]
+    headline = "नगर परिषद ने नए बजट को मंज़ूरी दी"
+    lines = [f"{headline} | नगर समाचार", *menu, headline, *prose]
+    lines += ["इसे भी पढ़ें", "पुल की मरम्मत मार्च से", "© 2026 नगर समाचार", "संपर्क करें"]
+    article = clean({"text": "\n\n".join(lines)})
+    assert article.title == headline
+    text = f"{article.lead}\n{article.body}"
+    assert all(paragraph in text for paragraph in prose)
+    assert not any(line in text.split("\n") for line in (*menu, "संपर्क करें", "© 2026 नगर समाचार"))
+    # Every feature reads a danda as a full stop: the page written with "." comes out the same.
+    stops = clean({"text": "\n\n".join(lines).replace("।", ".")})
+    assert (stops.title, stops.lead, stops.body) == (
+        article.title,
+        article.lead and article.lead.replace("।", "."),
+        article.body.replace("।", "."),
+    )
 
 
 def test_no_article_is_rejected() -> None:

@@ -92,6 +92,23 @@ def test_an_unbroken_line_is_cut_at_sentence_ends_and_around_menus() -> None:
     assert pieces[-2:] == ["道路は閉鎖される。", "工事は三月に始まる。"]
 
 
+def test_an_unbroken_line_is_cut_at_the_full_stops_of_other_scripts() -> None:
+    pieces = break_lines(
+        "सड़क सोमवार को बंद होगी। काम मार्च में शुरू होगा। "
+        "سيُغلق الطريق يوم الاثنين. هل سيبدأ العمل في مارس؟ نعم۔ "
+        "Ճանապարհը կփակվի երկուշաբթի։ Աշխատանքը կսկսվի մարտին։"
+    )
+    assert pieces == [
+        "सड़क सोमवार को बंद होगी।",
+        "काम मार्च में शुरू होगा।",
+        "سيُغلق الطريق يوم الاثنين.",
+        "هل سيبدأ العمل في مارس؟",
+        "نعم۔",
+        "Ճանապարհը կփակվի երկուշաբթի։",
+        "Աշխատանքը կսկսվի մարտին։",
+    ]
+
+
 def test_a_page_joined_into_one_line_cleans_to_its_article() -> None:
     article = clean({"text": _page(with_title=False), "url": "https://gazette.example/bridge"})
     text = f"{article.lead}\n\n{article.body}"

@@ -43,7 +43,17 @@ from newsflow.core.cleaning.lines import (
     token_counts,
 )
 from newsflow.core.cleaning.markdown import is_markdown, markdown_lines
-from newsflow.core.cleaning.text import key, normalize_unicode, tokens, word_count
+from newsflow.core.cleaning.text import (
+    FULL_STOPS,
+    SENTENCE_CLOSERS,
+    SENTENCE_MARKS,
+    SPACED_SENTENCE_MARKS,
+    UNSPACED_SENTENCE_MARKS,
+    key,
+    normalize_unicode,
+    tokens,
+    word_count,
+)
 from newsflow.core.cleaning.titles import (
     CREDIT_LABEL,
     headline_line,
@@ -106,8 +116,14 @@ _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$"
 _ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _TITLE_LINE_WORDS = 40  # a first paragraph of more words is prose, not a <title>
-_SENTENCE_END = re.compile(r"[.!?。！？…][\"'»)\]]?$")
-_SENTENCE_BREAK = re.compile(r"[.!?。！？…]+[\"'»)\]]?(?=\s|$)")
+_MARKS, _CLOSERS = re.escape(SENTENCE_MARKS), re.escape(SENTENCE_CLOSERS)
+_SENTENCE_END = re.compile(f"[{_MARKS}][{_CLOSERS}]*$")
+# Where a sentence ends and the next may begin: after a space in spaced scripts, at once in
+# Chinese and Japanese.
+_SENTENCE_BREAK = re.compile(
+    f"[{re.escape(SPACED_SENTENCE_MARKS)}]+[{_CLOSERS}]*(?=\\s|$)"
+    f"|[{re.escape(UNSPACED_SENTENCE_MARKS)}]+[{_CLOSERS}]*"
+)
 # A text under the minimum length is still an article when it is written in sentences (a
 # short blog post, a brief), not when it is a caption, a tagline or what is left of a menu:
 # half the minimum at least, two sentences, most of its words in paragraphs ending one.
@@ -981,7 +997,7 @@ def _starts_with_prose(lines: list[str], keys: list[str], host: str | None) -> b
 
 def _ends_in_full_stop(line: str) -> bool:
     end = line.rstrip()
-    return end.endswith((".", "。")) and not end.endswith("..")
+    return end.endswith(tuple(FULL_STOPS)) and not end.endswith("..")
 
 
 def _is_article_text(lines: list[str], keys: list[str], host: str | None) -> bool:

@@ -26,7 +26,12 @@ import justext
 import numpy as np
 import numpy.typing as npt
 
-from newsflow.core.cleaning.text import UNSPACED_CHAR, tokens
+from newsflow.core.cleaning.text import (
+    CLAUSE_MARKS,
+    SENTENCE_MARKS,
+    UNSPACED_CHAR,
+    tokens,
+)
 
 Matrix = npt.NDArray[np.float64]
 
@@ -235,6 +240,7 @@ def shifted(values: Matrix, by: int, fill: float) -> Matrix:
     return result
 
 
+_LATIN_CLOSERS = "\"')]»"
 _CLASSES = ("letter", "upper", "digit", "unspaced", "sentence", "comma", "separator", "quote")
 _EDGES = ("space", "sentence_end", "bullet", "colon")
 
@@ -253,13 +259,16 @@ def _character_classes() -> npt.NDArray[np.bool_]:
         "upper": str.isupper,
         "digit": str.isdecimal,
         "unspaced": lambda c: UNSPACED_CHAR.match(c) is not None,
-        "sentence": ".!?。！？;；".__contains__,
-        "comma": ",，、;；".__contains__,
+        # An ellipsis ends teasers ("Read more…") more often than sentences.
+        "sentence": (SENTENCE_MARKS.replace("…", "") + ";；").__contains__,
+        "comma": CLAUSE_MARKS.__contains__,
         "separator": "|•·›»>/«‹<".__contains__,
         "quote": '«»"„'.__contains__,
         # What str.split() and the patterns' \s split on.
         "space": str.isspace,
-        "sentence_end": ".!?。！？…»\"')]".__contains__,
+        # A closing mark alone ends a sentence here only when it is a Latin one ("... »",
+        # "(...)"): Chinese and Japanese pages close labels in theirs ("【速報】", "（写真）").
+        "sentence_end": (SENTENCE_MARKS + _LATIN_CLOSERS).__contains__,
         "bullet": "-–—•·*►▶>+".__contains__,
         "colon": ":：".__contains__,
     }

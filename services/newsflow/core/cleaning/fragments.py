@@ -29,20 +29,27 @@ from __future__ import annotations
 import itertools
 import re
 
-from newsflow.core.cleaning.text import UNSPACED_CHAR, key, word_count
+from newsflow.core.cleaning.text import (
+    SENTENCE_CLOSERS,
+    SENTENCE_MARKS,
+    UNSPACED_CHAR,
+    key,
+    word_count,
+)
 
 # Lines starting with punctuation that continues a sentence, under a line that ends none: two
 # or more, and the text was written a text node a line.
 FRAGMENTED_MIN = 2
 _JOIN_WORDS = 4
 _LINK_WORDS = 8
-_SENTENCE_END = re.compile(r"[.!?…:;。！？：；][\"'»”’)\]」』]*$")
+# A colon or a semicolon ends a text node's sentence too: a list follows.
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}:;：；][{re.escape(SENTENCE_CLOSERS)}]*$")
 # What a line may start with when it continues the line above: closing punctuation, and, when
 # joining, the marks that end a sentence ("... the Environmental Kuznets Curve" / ". Named").
-_CONTINUES = re.compile(r"^[,.;:)\]!?%，。、；：）」』】]")
+_CONTINUES = re.compile(r"^[,.;:)\]!?%，。、；：）」』】،।؟۔]")
 # Counted as evidence of a text node a line: not "!", "?" or "%", which a block may begin with
 # ("!!! Breaking"), nor an ellipsis ("... and more").
-_EVIDENCE = re.compile(r"^[,.;:)\]，。、；：）」』】]")
+_EVIDENCE = re.compile(r"^[,.;:)\]，。、；：）」』】،।۔]")
 _ELLIPSIS = ("...", "…")
 
 

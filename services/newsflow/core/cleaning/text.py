@@ -38,11 +38,27 @@ _KEY_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): one
 # character stands for one word, which is close to the average word length there and keeps
-# minimum lengths meaningful without a segmenter per language.
+# minimum lengths meaningful without a segmenter per language. Khmer's and Myanmar's
+# punctuation (។ ៕ ៖, ၊ ။) is no word.
 _UNSPACED = (
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff"
-    "\u0e00-\u0e7f\u0e80-\u0eff\u1780-\u17ff\u1000-\u109f"
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1780-\u17d3\u17d7-\u17ff\u1000-\u1049\u104c-\u109f"
 )
+# Marks that end a sentence. Scripts written with spaces go on after a space: Latin, Greek,
+# Cyrillic and others (. ! ? …), Devanagari and Bengali (danda । ॥), Arabic (؟) and Urdu (۔),
+# Armenian (։), Ethiopic (። ፧), Myanmar (။), Tibetan (།), Khmer (។ ៕). Chinese and Japanese go
+# on at once (。！？ and the full- and half-width full stops ．｡). A cleaner that knows only
+# "." reads a Hindi article as a page of captions.
+SPACED_SENTENCE_MARKS = ".!?…।॥؟۔։።፧။།។៕"
+UNSPACED_SENTENCE_MARKS = "。！？．｡"
+SENTENCE_MARKS = SPACED_SENTENCE_MARKS + UNSPACED_SENTENCE_MARKS
+# Of these, the full stops: not a question, an exclamation or an ellipsis.
+FULL_STOPS = ".।۔։።။།។。．｡"
+# What may follow a sentence's mark and still end it: closing quotation marks (curly ones are
+# straight after normalisation) and brackets.
+SENTENCE_CLOSERS = "\"'»)]」』）】"
+# Commas and semicolons of the same scripts.
+CLAUSE_MARKS = ",，、;；،؛፣"
 TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+", re.UNICODE)
 UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
 _WORD = re.compile(r"\w+")

@@ -20,10 +20,10 @@ import numpy as np
 import numpy.typing as npt
 
 from newsflow.core.cleaning.features import FEATURE_NAMES, Matrix, title_parts
-from newsflow.core.cleaning.text import TOKEN, word_count
+from newsflow.core.cleaning.text import FULL_STOPS, TOKEN, word_count
 from newsflow.core.cleaning.trees import Classifier
 
-_NOT_HEADLINE_END = (".", ":", "...", "…", ";", ",")
+_NOT_HEADLINE_END = (*FULL_STOPS, ":", "…", ";", ",", "،")
 _MIN_TITLE_TOKENS = 3
 _MIN_EXACT_TOKENS = 2  # a one-word first line ("Search", "PODCAST") names no article
 _MAX_TITLE_TOKENS = 40

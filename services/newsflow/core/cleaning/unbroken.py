@@ -20,7 +20,12 @@ from __future__ import annotations
 
 import re
 
-from newsflow.core.cleaning.text import word_count
+from newsflow.core.cleaning.text import (
+    SENTENCE_CLOSERS,
+    SPACED_SENTENCE_MARKS,
+    UNSPACED_SENTENCE_MARKS,
+    word_count,
+)
 
 # Text of at most 3 lines, one of them of 100 words or more, is a page joined into one line
 # ("<title>\n<everything else>" included), or an article of a paragraph or two. Cut into
@@ -33,7 +38,11 @@ MAX_UNBROKEN_LINES = 3
 # a row, names and titles fewer); eight or more are a menu, one word a line.
 _MENU_RUN = 5
 _MENU_ITEMS = 8
-_SENTENCE_CUT = re.compile(r"[.!?…][\"'»”’)\]]*\s+|[。！？][\"'」』”’)\]]*\s*")
+_CLOSERS = re.escape(SENTENCE_CLOSERS)
+_SENTENCE_CUT = re.compile(
+    f"[{re.escape(SPACED_SENTENCE_MARKS)}][{_CLOSERS}]*\\s+"
+    f"|[{re.escape(UNSPACED_SENTENCE_MARKS)}][{_CLOSERS}]*\\s*"
+)
 
 
 def is_unbroken(lines: list[str]) -> bool:
@@ -49,7 +58,7 @@ def _sentence_pieces(line: str) -> list[str]:
     start = 0
     for cut in _SENTENCE_CUT.finditer(line):
         following = line[cut.end() : cut.end() + 1]
-        unspaced = not cut.group().startswith((".", "!", "?", "…"))
+        unspaced = cut.group()[0] in UNSPACED_SENTENCE_MARKS
         # Not before a word in lower case ("approx. ten", "e.g. the"); before a capital, a
         # digit, a quotation mark or a letter of a script without case (Arabic, Devanagari,
         # Chinese), a sentence begins.
