@@ -30,6 +30,8 @@ import itertools
 import re
 
 from newsflow.core.cleaning.text import (
+    CLAUSE_MARKS,
+    FULL_STOPS,
     SENTENCE_CLOSERS,
     SENTENCE_MARKS,
     UNSPACED_CHAR,
@@ -44,12 +46,14 @@ _JOIN_WORDS = 4
 _LINK_WORDS = 8
 # A colon or a semicolon ends a text node's sentence too: a list follows.
 _SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}:;：；][{re.escape(SENTENCE_CLOSERS)}]*$")
-# What a line may start with when it continues the line above: closing punctuation, and, when
-# joining, the marks that end a sentence ("... the Environmental Kuznets Curve" / ". Named").
-_CONTINUES = re.compile(r"^[,.;:)\]!?%，。、；：）」』】،।؟۔]")
-# Counted as evidence of a text node a line: not "!", "?" or "%", which a block may begin with
-# ("!!! Breaking"), nor an ellipsis ("... and more").
-_EVIDENCE = re.compile(r"^[,.;:)\]，。、；：）」』】،।۔]")
+# Counted as evidence of a text node a line: full stops, commas, colons and closing brackets;
+# not "!", "?" or "%", which a block may begin with ("!!! Breaking"), nor an ellipsis ("...
+# and more").
+_EVIDENCE_MARKS = FULL_STOPS + CLAUSE_MARKS + ":：)]）」』】"
+_EVIDENCE = re.compile(f"^[{re.escape(_EVIDENCE_MARKS)}]")
+# What a line may start with when it continues the line above: those, and, when joining, any
+# mark that ends a sentence ("... the Environmental Kuznets Curve" / ". Named").
+_CONTINUES = re.compile(f"^[{re.escape(_EVIDENCE_MARKS + SENTENCE_MARKS.replace('…', ''))}%]")
 _ELLIPSIS = ("...", "…")
 
 
