@@ -79,3 +79,13 @@ def test_only_the_server_the_environment_does_not_name_is_managed(
 def test_a_jdk_lacking_a_required_module_is_passed_over() -> None:
     with pytest.raises(StackError, match=r"lacks no\.such\.module"):
         find_java(StackSettings(), 17, ("no.such.module",))
+
+
+def test_a_kafka_cluster_id_never_begins_with_a_dash() -> None:
+    from newsflow.stack.local import kafka_cluster_id
+
+    # 0xF8 encodes to "-" first; the second draw does not.
+    draws = iter([b"\xf8" + bytes(15), b"\x00" * 16])
+    cluster_id = kafka_cluster_id(lambda: next(draws))
+    assert cluster_id == "AAAAAAAAAAAAAAAAAAAAAA"
+    assert all(not kafka_cluster_id().startswith("-") for _ in range(2000))

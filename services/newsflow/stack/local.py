@@ -21,6 +21,7 @@ import pwd
 import shutil
 import subprocess
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -42,6 +43,19 @@ from newsflow.stack.maven import Provisioner, load_versions, render
 from newsflow.stack.processes import Server, rss_mb
 
 HEALTH_TOPIC = "__newsflow_health"
+
+
+def kafka_cluster_id(draw: Callable[[], bytes] = lambda: uuid.uuid4().bytes) -> str:
+    """A KRaft cluster id: 16 random bytes in URL-safe base64, as `kafka-storage random-uuid`
+    prints one.
+
+    One draw in 64 begins with "-", which a command line reads as an option; Kafka's own
+    `Uuid.randomUuid` draws again in that case, and so does this.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(draw()).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 class LocalStack:
@@ -128,14 +142,13 @@ class LocalStack:
         config = self._kafka_config()
         data = self.dir / "kafka-data"
         if not (data / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = kafka_cluster_id()
             fmt = subprocess.run(
                 self._kafka_java(
                     java_home,
                     "kafka.tools.StorageTool",
                     "format",
-                    "-t",
-                    cluster_id,
+                    f"--cluster-id={cluster_id}",
                     "-c",
                     str(config),
                     "--ignore-formatted",
