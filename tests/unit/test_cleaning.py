@@ -577,6 +577,63 @@ def test_share_buttons_are_not_article_text() -> None:
     assert sentence in body
 
 
+def test_links_to_the_previous_or_next_post_are_not_article_text() -> None:
+    links = [
+        "Article Précedent Centre d'écoute : un abri pour les victimes",
+        "Article suivant Après une quarantaine, les rapatriés rentrent chez eux",
+        "Previous Post: Free scooter training for new riders",
+        "Next Post »",
+        "Older Post",
+        "Vorheriger Beitrag Horror gegen Science-Fiction (4)",
+    ]
+    # A sentence opening with the same words is text.
+    sentence = "Article suivant le vote : le budget sera publié au journal officiel de la ville."
+    prose = [LONG.replace("budget", word) for word in ("budget", "plan", "vote", "prix")]
+    lines = [prose[0], links[0], prose[1], sentence, *links[1:], prose[2]]
+    html = "".join(f"<p>{line}</p>" for line in lines)
+    page = f"<html><head><title>Budget voté</title></head><body><article>{html}"
+    body = clean({"html": page}).body.split("\n")
+    assert not any(link in body for link in links)
+    assert sentence in body
+    assert prose[2] in body
+    # In a text dump, where the line model keeps a long link at the article's end.
+    dump = "\n\n".join(["Budget voté", *prose, *links[:2], "Chokri Gharbi"])
+    body = clean({"text": dump}).body
+    assert prose[-1] in body
+    assert not any(link in body for link in links)
+
+
+def test_copyright_notices_are_not_article_text() -> None:
+    notices = [
+        "Tous droits réservés Le Journal de la Ville",
+        "Copyright 2026 The Town Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed.",
+        "© 2026 Agence X. ALL RIGHTS RESERVED.",
+        "ⓒ 시청일보, 무단 전재 및 재배포 금지",
+        "記事・写真の無断転載を禁じます",
+    ]
+    # Prose about rights is text, however it is worded.
+    kept = [
+        "The label kept all rights reserved to the band until the contract ends, a lawyer for "
+        "the musicians said on Tuesday after the hearing in the city court.",
+        "Le texte précise que tous droits réservés restent à l'auteur, qui conserve ses "
+        "revenus sur chaque exemplaire vendu en librairie ou en ligne dans tout le pays, "
+        "a expliqué son éditeur lors de la présentation du livre mardi.",
+    ]
+    prose = [LONG.replace("budget", word) for word in ("budget", "plan", "vote", "prix")]
+    lines = [prose[0], notices[0], *kept, prose[1], *notices[1:], prose[2]]
+    html = "".join(f"<p>{line}</p>" for line in lines)
+    page = f"<html><head><title>Budget voté</title></head><body><article>{html}"
+    body = clean({"html": page}).body.split("\n")
+    assert not any(notice in body for notice in notices)
+    assert all(line in body for line in kept)
+    assert prose[2] in body
+    dump = "\n\n".join(["Budget voté", *prose, notices[1], "Mentions légales"])
+    body = clean({"text": dump}).body
+    assert prose[-1] in body
+    assert "All rights reserved" not in body
+
+
 def test_a_box_of_related_articles_is_not_article_text() -> None:
     teasers = ["Le pont rouvre en mars", "Trois écoles rénovées cet été", "Le maire répond"]
     closing = LONG.replace("budget", "plan")
@@ -606,6 +663,23 @@ def test_comments_end_the_article() -> None:
     text = f"Un titre pour cet article\n\n{LONG}\n\nVos réactions (2)\n\n{comment}\n\n{comment} Vraiment."
     article = clean({"text": text}, min_words=5)
     assert "d'accord" not in f"{article.lead} {article.body}"
+
+
+def test_comment_forms_of_other_languages_end_the_article() -> None:
+    prose = " ".join(
+        ["Der Stadtrat hat am Dienstag den Haushalt für das nächste Jahr beschlossen."] * 3
+    )
+    comment = "Ich bin mit dieser Entscheidung des Stadtrats überhaupt nicht einverstanden, sie ist zu teuer."
+    for form in (
+        "Schreibe einen Kommentar Antworten abbrechen",
+        "Gib hier Deinen Kommentar ein ...",
+    ):
+        text = "\n\n".join(
+            ["Haushalt beschlossen", prose, prose, form, comment, f"{comment} Wirklich."]
+        )
+        article = clean({"text": text}, min_words=5)
+        assert "einverstanden" not in f"{article.lead} {article.body}"
+        assert "Haushalt für das nächste Jahr" in article.body
 
 
 def _page(article: str, description: str = "", shown: str = "") -> str:

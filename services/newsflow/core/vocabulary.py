@@ -102,6 +102,24 @@ END_MARKERS = frozenset(
         "your email address will not be published",
         "join the conversation",
         "join the discussion",
+        # The comment forms of blog engines in other languages.
+        "schreibe einen kommentar",
+        "hinterlasse einen kommentar",
+        "kommentar verfassen",
+        "kommentar hinterlassen",
+        "gib hier deinen kommentar ein",
+        "deine e-mail-adresse wird nicht veröffentlicht",
+        "ihre e-mail-adresse wird nicht veröffentlicht",
+        "deja un comentario",
+        "deja una respuesta",
+        "tu dirección de correo electrónico no será publicada",
+        "lascia un commento",
+        "il tuo indirizzo email non sarà pubblicato",
+        "deixe um comentário",
+        "deixe uma resposta",
+        "o seu endereço de email não será publicado",
+        "laat een reactie achter",
+        "je e-mailadres wordt niet gepubliceerd",
     }
 )
 
@@ -141,6 +159,85 @@ INLINE_MARKERS = frozenset(
         "partager cet article",
         "share this article",
         "related stories",
+    }
+)
+
+# Links to the previous or next post that blog and news themes put under an article, alone or
+# before that post's headline ("Article suivant Les Tunisiens rapatriés ...", "Previous Post:
+# Free scooter training", "Older Post"): compared with a line's start, case and accents aside.
+POST_NAVIGATION = frozenset(
+    {
+        "next article",
+        "previous article",
+        "next post",
+        "previous post",
+        "next story",
+        "previous story",
+        "next entry",
+        "previous entry",
+        "older post",
+        "newer post",
+        "older posts",
+        "newer posts",
+        "article suivant",
+        "article précédent",
+        "billet suivant",
+        "billet précédent",
+        "nächster artikel",
+        "vorheriger artikel",
+        "nächster beitrag",
+        "vorheriger beitrag",
+        "artículo siguiente",
+        "artículo anterior",
+        "siguiente artículo",
+        "entrada siguiente",
+        "entrada anterior",
+        "articolo successivo",
+        "articolo precedente",
+        "post successivo",
+        "post precedente",
+        "próximo artigo",
+        "artigo anterior",
+        "próximo post",
+        "post anterior",
+        "volgend artikel",
+        "vorig artikel",
+    }
+)
+
+# The wording of copyright and syndication notices ("© 2024 Agence X. All rights reserved.",
+# "Tous droits réservés Euronews", "ⓒ 연합뉴스, 무단 전재 및 재배포 금지"): found anywhere in a
+# line, case and spaces aside, with their accents or without them.
+RIGHTS_NOTICES = frozenset(
+    {
+        "all rights reserved",
+        "this material may not be published",
+        "tous droits réservés",
+        "alle rechte vorbehalten",
+        "todos los derechos reservados",
+        "tutti i diritti riservati",
+        "todos os direitos reservados",
+        "alle rechten voorbehouden",
+        "alla rättigheter förbehållna",
+        "alle rettigheder forbeholdes",
+        "alle rettigheter forbeholdt",
+        "kaikki oikeudet pidätetään",
+        "wszelkie prawa zastrzeżone",
+        "všechna práva vyhrazena",
+        "minden jog fenntartva",
+        "toate drepturile rezervate",
+        "tüm hakları saklıdır",
+        "все права защищены",
+        "усі права захищені",
+        "όλα τα δικαιώματα διατηρούνται",
+        "جميع الحقوق محفوظة",
+        "כל הזכויות שמורות",
+        "सर्वाधिकार सुरक्षित",
+        "版权所有",
+        "版權所有",
+        "無断転載",
+        "무단전재",
+        "무단 전재",
     }
 )
 

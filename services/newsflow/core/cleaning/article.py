@@ -17,6 +17,7 @@ import contextlib
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -76,7 +77,9 @@ from newsflow.core.vocabulary import (
     END_MARKERS,
     INLINE_MARKERS,
     NAVIGATION,
+    POST_NAVIGATION,
     RELATED_HEADINGS,
+    RIGHTS_NOTICES,
     SHARE_LABELS,
     TAG_LABELS,
 )
@@ -88,6 +91,13 @@ _MARKER_MAX_WORDS = 12
 # line announcing what follows ("See the photos:").
 _CREDIT = re.compile(rf"©|\(c\)|\b{CREDIT_LABEL}", re.IGNORECASE)
 _CREDIT_MAX_WORDS = 15
+# A copyright notice: the wording of RIGHTS_NOTICES in a line of at most _NOTICE_MAX_WORDS
+# words, which names the copyright when it has over _CREDIT_MAX_WORDS ("Copyright 2008 The
+# Associated Press. All rights reserved. This material may not be published, broadcast ...").
+# A line of more words, or one of over _CREDIT_MAX_WORDS that names no copyright, is taken
+# for prose about rights.
+_NOTICE_MAX_WORDS = 40
+_COPYRIGHT = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b|版权|版權|저작권", re.IGNORECASE)
 # A tag list: its label, then nothing, one short tag, or short items between separators (not
 # a sentence that a label was glued to: "Filed under: News The plant stopped ...").
 _TAG_SEPARATORS = re.compile(r"\s*[,;•|·]\s*")
@@ -230,6 +240,61 @@ def is_inline_marker(line: str) -> bool:
     return _starts_with_any(line, INLINE_MARKERS, _INLINE_MARKER_MAX_WORDS)
 
 
+def _base_letter(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+
+
+# Latin letters with diacritics to their base letters ("é" -> "e"), for str.translate.
+_UNACCENT = {
+    code: _base_letter(chr(code))
+    for code in range(0xC0, 0x250)
+    if _base_letter(chr(code)) != chr(code)
+}
+# Labels of POST_NAVIGATION open a line: only its start is compared, and translated.
+_LABEL_CHARS = 60
+
+
+def _unaccented(text: str) -> str:
+    return text.translate(_UNACCENT)
+
+
+# Themes drop accents, or some of them ("Article Précedent"), as often as they keep them.
+_POST_NAVIGATION = frozenset(map(_unaccented, POST_NAVIGATION))
+
+
+def _spaceless(text: str) -> str:
+    return "".join(text.casefold().split())
+
+
+# As written and without accents: a notice is found anywhere in a line, and translating every
+# line would cost more than the rest of the check.
+_RIGHTS_NOTICES = tuple(
+    sorted({*map(_spaceless, RIGHTS_NOTICES), *map(_spaceless, map(_unaccented, RIGHTS_NOTICES))})
+)
+
+
+def is_rights_notice(line: str) -> bool:
+    """A copyright or syndication notice (see _NOTICE_MAX_WORDS)."""
+    text = _spaceless(line)
+    if not any(notice in text for notice in _RIGHTS_NOTICES):
+        return False
+    words = word_count(line)
+    if words > _NOTICE_MAX_WORDS:
+        return False
+    return words <= _CREDIT_MAX_WORDS or _COPYRIGHT.search(line) is not None
+
+
+def is_post_navigation(line: str) -> bool:
+    """A link to the previous or next post, alone or before its headline (POST_NAVIGATION).
+    Not a sentence that opens with the same words: a headline ends in no full stop."""
+    end = line.rstrip().rstrip(SENTENCE_CLOSERS)
+    if end.endswith(tuple(FULL_STOPS)) and not end.endswith(".."):  # ".." and "...": cut off
+        return False
+    start = line.lstrip()
+    text = _unaccented(start[:_LABEL_CHARS]) + start[_LABEL_CHARS:]
+    return _starts_with_any(text, _POST_NAVIGATION, _INLINE_MARKER_MAX_WORDS)
+
+
 def _drop_repeats(paragraphs: list[str]) -> list[str]:
     """Remove paragraphs seen before and truncated teasers ("...") that repeat earlier text."""
     kept: list[str] = []
@@ -285,8 +350,16 @@ def _without_related_boxes(paragraphs: list[str]) -> list[str]:
 
 def _furniture(line: str) -> bool:
     """Navigation labels, inline boxes ("À lire aussi : ...", paywall and newsletter
-    notices), picture credits and tag lists: fixed wording, dropped wherever they are."""
-    return is_navigation(line) or is_inline_marker(line) or _is_credit(line) or _is_tag_list(line)
+    notices), links to the previous or next post, copyright notices, picture credits and tag
+    lists: fixed wording, dropped wherever they are."""
+    return (
+        is_navigation(line)
+        or is_inline_marker(line)
+        or is_post_navigation(line)
+        or is_rights_notice(line)
+        or _is_credit(line)
+        or _is_tag_list(line)
+    )
 
 
 def _is_tag_list(line: str) -> bool:
