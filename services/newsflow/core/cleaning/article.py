@@ -126,6 +126,7 @@ _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$"
 _ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _TITLE_LINE_WORDS = 40  # a first paragraph of more words is prose, not a <title>
+_FULL_STOPS = tuple(FULL_STOPS)  # for str.endswith
 _MARKS, _CLOSERS = re.escape(SENTENCE_MARKS), re.escape(SENTENCE_CLOSERS)
 _SENTENCE_END = re.compile(f"[{_MARKS}][{_CLOSERS}]*$")
 # Where a sentence ends and the next may begin: after a space in spaced scripts, at once in
@@ -287,8 +288,7 @@ def is_rights_notice(line: str) -> bool:
 def is_post_navigation(line: str) -> bool:
     """A link to the previous or next post, alone or before its headline (POST_NAVIGATION).
     Not a sentence that opens with the same words: a headline ends in no full stop."""
-    end = line.rstrip().rstrip(SENTENCE_CLOSERS)
-    if end.endswith(tuple(FULL_STOPS)) and not end.endswith(".."):  # ".." and "...": cut off
+    if _ends_in_full_stop(line.rstrip().rstrip(SENTENCE_CLOSERS)):
         return False
     start = line.lstrip()
     text = _unaccented(start[:_LABEL_CHARS]) + start[_LABEL_CHARS:]
@@ -1070,7 +1070,7 @@ def _starts_with_prose(lines: list[str], keys: list[str], host: str | None) -> b
 
 def _ends_in_full_stop(line: str) -> bool:
     end = line.rstrip()
-    return end.endswith(tuple(FULL_STOPS)) and not end.endswith("..")
+    return end.endswith(_FULL_STOPS) and not end.endswith("..")  # ".." and "...": cut off
 
 
 def _is_article_text(lines: list[str], keys: list[str], host: str | None) -> bool:
