@@ -360,6 +360,57 @@ def test_a_paragraph_after_a_label_of_the_article_and_closing_sentences_join_it(
     assert select_article(menu, probabilities, params) == [2, 3, 4, 5]
 
 
+def test_no_further_region_is_taken_below_the_line_opening_comments() -> None:
+    # Lines 1-5: the article; 6-9: weak lines, among them the line opening comments (7);
+    # 10-12: replies that read like prose, scoring over FURTHER_SHARE of the article.
+    probabilities = np.array([0.0, *[0.95] * 5, *[0.1] * 4, *[0.9] * 3, 0.0])
+    tokens_per_line = np.full(len(probabilities), 20.0)
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.5)
+    assert article_lines(probabilities, tokens_per_line, params) == [1, 2, 3, 4, 5, 10, 11, 12]
+    assert article_lines(probabilities, tokens_per_line, params, comments=[7]) == [1, 2, 3, 4, 5]
+    # An opener above the article (a comment count under the byline) stops nothing below it.
+    opener_above = article_lines(probabilities, tokens_per_line, params, comments=[0])
+    assert opener_above == [1, 2, 3, 4, 5, 10, 11, 12]
+
+
+def test_a_short_post_above_its_comment_heading_is_the_article() -> None:
+    # Line 2: the headline; 3: a one-paragraph post; 4-6: a byline, the comment heading (5)
+    # and a commenter's name; 7-14: the replies, which outweigh the post.
+    probabilities = np.array([0.0, 0.0, 0.2, 0.75, 0.1, 0.1, 0.2, *[0.7] * 8, 0.0])
+    tokens_per_line = np.full(len(probabilities), 30.0)
+    tokens_per_line[[2, 4, 5, 6]] = 4.0
+    params = RegionParams(threshold=0.5, max_gap=2, keep=0.5)
+    replies = list(range(7, 15))
+    assert article_lines(probabilities, tokens_per_line, params, headline=2) == replies
+    headed = article_lines(
+        probabilities, tokens_per_line, params, headline=2, comments=[5], comment_headings=[5]
+    )
+    assert headed == [3]
+    # Not without a headline above the heading to bound the post.
+    assert (
+        article_lines(probabilities, tokens_per_line, params, comments=[5], comment_headings=[5])
+        == replies
+    )
+    # Through the cleaner's lines: a bare heading is one, a count is not (it is also the link
+    # under a byline, above the article).
+    post = "The council met on Tuesday evening and agreed, after a long debate about the costs, to keep the library open on Sundays through the whole of next year."
+    reply = "I went to the meeting myself, and I think the councillors were right to listen to the families who use the library every weekend with their children."
+    lines = [
+        "Library stays open - Town blog",
+        "Home",
+        "Library stays open",
+        post,
+        "Posted by Ann",
+        "Comments",
+        "Ben said:",
+        *[reply] * 8,
+        "",
+    ]
+    assert select_article(lines, probabilities, params, headline=2) == [3]
+    counted = [*lines[:5], "12 comments", *lines[6:]]
+    assert select_article(counted, probabilities, params, headline=2) == replies
+
+
 def test_short_gaps_are_bridged_and_long_ones_split_regions() -> None:
     tokens_per_line = np.full(12, 20.0)
     bridged = np.array([0.0, 0.9, 0.9, 0.2, 0.2, 0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0])

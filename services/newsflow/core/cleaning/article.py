@@ -119,6 +119,9 @@ _HEADING_NOISE = re.compile(r"[\d\W_]+")
 # A teaser in a box of links: a headline, at most a short sentence under it.
 _TEASER_MAX_WORDS = 20
 _NO_COMMENTS = re.compile(r"\W*0\b")
+# A comment opener that holds a number counts the comments: a link under the byline as often as
+# the heading of the thread.
+_COUNT = re.compile(r"\d")
 # Inline boxes carry a headline or a sentence after their label ("À lire aussi » ...").
 _INLINE_MARKER_MAX_WORDS = 30
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*[\"'»]?\s*$")
@@ -393,7 +396,11 @@ def select_article(
     heading such as "Comments", even one the region bridged over), without inline furniture.
     line_tokens: as for `token_counts`."""
     tokens = token_counts(lines, line_tokens)
-    chosen = _without_closing_labels(lines, article_lines(probabilities, tokens, params, headline))
+    comments = [i for i in range(1, len(lines)) if is_end_marker(lines[i])]
+    headings = [i for i in comments if _COUNT.search(lines[i]) is None]
+    chosen = _without_closing_labels(
+        lines, article_lines(probabilities, tokens, params, headline, comments, headings)
+    )
     if chosen:
         # A paragraph just above the article that the article repeats further down is its
         # lead, repeated in a teaser block after it; the repetition itself is what lowered

@@ -17,6 +17,7 @@ import functools
 import io
 import math
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -244,11 +245,30 @@ def _anchored_region(
     return anchored if own >= ANCHOR_SHARE * rival else span
 
 
+def _above_comments(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    params: RegionParams,
+    span: tuple[int, int],
+    headline: int,
+    comment_headings: Sequence[int],
+) -> tuple[int, int]:
+    """The best region between the headline and a comment heading standing above span, or
+    span when there is none (see `article_lines`)."""
+    ahead = [m for m in comment_headings if headline < m < span[0]]
+    if not ahead:
+        return span
+    above = best_region(probabilities[headline : ahead[0]], tokens[headline : ahead[0]], params)
+    return span if above is None else (above[0] + headline, above[1] + headline)
+
+
 def article_lines(
     probabilities: npt.NDArray[np.float64],
     tokens: npt.NDArray[np.float64],
     params: RegionParams,
     headline: int | None = None,
+    comments: Sequence[int] = (),
+    comment_headings: Sequence[int] = (),
 ) -> list[int]:
     """Indexes of the article's lines: the best region's lines that are likely enough, and
     those of further regions scoring at least FURTHER_SHARE of it (`_further_regions`).
@@ -257,10 +277,20 @@ def article_lines(
     `_anchored_region`). When no line reaches the threshold (an unusual page), the threshold is
     lowered to half the best line's probability so that the page's most article-like region
     still comes out.
+
+    comments: the indexes of the lines that open comments, in order; comment_headings: those of
+    them that carry no count ("Comments", not "12 comments", which is also the link under a
+    byline). Comments follow the article, so no further region is taken after the first opener
+    below the main region (a thread of long replies otherwise joins a short article); and when
+    a comment heading stands between the headline and the best region, that region is the
+    thread, and the article is the best region between the headline and the heading, when
+    there is one (a blog's two-line post above its discussion).
     """
     span = best = best_region(probabilities, tokens, params)
     if headline is not None:
         span = _anchored_region(probabilities, tokens, params, span, headline)
+        if span is not None:
+            span = _above_comments(probabilities, tokens, params, span, headline, comment_headings)
     if span is None and len(probabilities) > 1:
         lowered = float(probabilities[1:].max()) / 2
         params = RegionParams(lowered, params.max_gap, min(params.keep, lowered))
@@ -272,7 +302,12 @@ def article_lines(
     chosen = [*range(first, span[0]), *inside, *range(span[1] + 1, last + 1)]
     # Not when the region under the headline was preferred to the page's best: that region
     # (teasers) would come back as a further one.
-    further = _further_regions(probabilities, tokens, params, span) if span == best else []
+    below = [m for m in comments if m > span[1]]
+    further = (
+        _further_regions(probabilities, tokens, params, span, below[0] if below else len(tokens))
+        if span == best
+        else []
+    )
     for other in further:
         chosen += [i for i in range(other[0], other[1] + 1) if probabilities[i] >= params.keep]
     return sorted(set(chosen))
@@ -283,10 +318,12 @@ def _further_regions(
     tokens: npt.NDArray[np.float64],
     params: RegionParams,
     span: tuple[int, int],
+    end: int,
 ) -> list[tuple[int, int]]:
     """The next best regions, each scoring at least FURTHER_SHARE of the main one: the rest of
     an article that a block of furniture longer than max_gap, or one heavy enough to bring a
-    run's score to nothing (a gallery, a read-also box, an advertisement), cut in two.
+    run's score to nothing (a gallery, a read-also box, an advertisement), cut in two. None
+    from line end on (where comments open).
 
     Each region taken becomes a barrier (improbable lines of more tokens than any run holds)
     before the next is looked for, so regions never overlap nor span one another.
@@ -296,6 +333,8 @@ def _further_regions(
     masked, weights = probabilities.copy(), tokens.copy()
     barrier = float(tokens.sum()) + 1.0
     found: list[tuple[int, int]] = []
+    masked[end:] = 0.0
+    weights[end:] = barrier
     taken = span
     for _ in range(MAX_FURTHER):
         masked[taken[0] : taken[1] + 1] = 0.0
