@@ -428,6 +428,20 @@ def test_short_gaps_are_bridged_and_long_ones_split_regions() -> None:
     assert article_lines(weak_start, tokens_per_line, params) == [7, 8, 9]
 
 
+def test_a_further_region_of_short_lines_alone_does_not_join_the_article() -> None:
+    # Line 1: the article; 2-5: weak lines; 6-45: a blog's archive ("Novembro (113)"), each
+    # line scored just above the threshold, together over FURTHER_SHARE of the article.
+    probabilities = np.array([0.0, 0.9, *[0.1] * 4, *[0.55] * 40, 0.0])
+    tokens_per_line = np.full(len(probabilities), 2.0)
+    tokens_per_line[1] = 20.0
+    params = RegionParams(threshold=0.5, max_gap=3, keep=0.5)
+    assert best_region(probabilities, tokens_per_line, params) == (1, 1)
+    assert article_lines(probabilities, tokens_per_line, params) == [1]
+    # With a sentence among them, they are the rest of the article.
+    tokens_per_line[20] = 12.0
+    assert article_lines(probabilities, tokens_per_line, params) == [1, *range(6, 46)]
+
+
 def test_long_edge_lines_the_model_half_believes_in_join_the_article() -> None:
     probabilities = np.array([0.0, 0.1, 0.35, 0.9, 0.9, 0.9, 0.35, 0.05])
     tokens_per_line = np.array([5.0, 30, 30, 30, 30, 30, 5, 30])

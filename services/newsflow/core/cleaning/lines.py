@@ -323,7 +323,7 @@ def _further_regions(
     """The next best regions, each scoring at least FURTHER_SHARE of the main one: the rest of
     an article that a block of furniture longer than max_gap, or one heavy enough to bring a
     run's score to nothing (a gallery, a read-also box, an advertisement), cut in two. None
-    from line end on (where comments open).
+    from line end on (where comments open), and none without a line of prose (`_holds_prose`).
 
     Each region taken becomes a barrier (improbable lines of more tokens than any run holds)
     before the next is looked for, so regions never overlap nor span one another.
@@ -342,9 +342,24 @@ def _further_regions(
         other = best_region(masked, weights, params)
         if other is None or float(scores[other[0] : other[1] + 1].sum()) < FURTHER_SHARE * main:
             break
-        found.append(other)
         taken = other
+        if _holds_prose(probabilities, tokens, other, params.keep):
+            found.append(other)
     return found
+
+
+def _holds_prose(
+    probabilities: npt.NDArray[np.float64],
+    tokens: npt.NDArray[np.float64],
+    span: tuple[int, int],
+    keep: float,
+) -> bool:
+    """Whether a line of the span that would be kept is a sentence's length (_EDGE_TOKENS
+    tokens): the rest of an article holds one, while a blog's archive ("Novembro (113)") or a
+    tag cloud, a long run of short lines each scored just above the threshold, does not."""
+    first, last = span
+    held = (probabilities[first : last + 1] >= keep) & (tokens[first : last + 1] >= _EDGE_TOKENS)
+    return bool(held.any())
 
 
 def _prose_edges(
