@@ -284,7 +284,7 @@ def article_lines(
     below the main region (a thread of long replies otherwise joins a short article); and when
     a comment heading stands between the headline and the best region, that region is the
     thread, and the article is the best region between the headline and the heading, when
-    there is one (a blog's two-line post above its discussion).
+    there is one (a blog's one-paragraph post above its discussion).
     """
     span = best = best_region(probabilities, tokens, params)
     if headline is not None:

@@ -50,14 +50,15 @@ _TRAILING_SEPARATOR = re.compile(r"\s+[|–—-]+$")
 # A breadcrumb trail ("Sie sind hier: Home » Europa » Deutschland » Emden", "You are here: Home
 # / Baby / Nurseries / 20 Nursery Ideas") names the page by its last crumb.
 _CRUMB = re.compile(r"\s[»>›/]\s")
-# A byline is no headline: "by" and the like before one to three capitalised names and nothing
-# else ("---- by Kenneth Surin", "Von Vanessa Franke", not "Von Sprachregeln, Gender-Politik
-# und …"), or a line opening as bylines do ("Posted by", "Veröffentlicht am …").
+_TRAIL_CRUMBS = 3
+# A byline is no headline: "by" and the like before one to three names starting with a Latin
+# capital, and nothing else ("---- by Kenneth Surin", "Von Vanessa Franke", not "Von
+# Sprachregeln, Gender-Politik und …"), or a line opening as bylines do ("Posted by",
+# "Veröffentlicht am …").
 _BYLINE = re.compile(
     r"^\W*(?:(?i:by|von|par|por|door)\s+(?:[A-ZÀ-Ý][\w.'-]*\s*){1,3}$"
     r"|(?i:written by|posted by|veröffentlicht am|veröffentlicht von|publié le)\s)"
 )
-_TRAIL_CRUMBS = 3
 _ADDRESS = re.compile(r"(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$", re.IGNORECASE)
 # Script or style sheet text that a page left outside its <script> and <style> elements: a
 # function's body, a rule's declarations, a call on the document or window.
