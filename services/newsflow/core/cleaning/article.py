@@ -415,11 +415,11 @@ def select_article(
         chosen = [*chosen, *_closing_lines(lines, probabilities, tokens, chosen)]
         total = sum(tokens[i] for i in chosen)
         before = 0.0
-        members = set(chosen)
+        members, openers = set(chosen), set(comments)
         for index in range(chosen[0], chosen[-1] + 1):
             # A comment-count link under the byline is no end: most of the article must
             # come before the marker.
-            if is_end_marker(lines[index]) and before >= total / 2:
+            if index in openers and before >= total / 2:
                 chosen = [i for i in chosen if i < index]
                 break
             if index in members:
